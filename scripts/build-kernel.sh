@@ -1,0 +1,170 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build one test kernel (x86_64 or arm64) from Linux 7.3 + kernel/series +
+# kernel/configs/{common,ARCH}.config, and print the directory that holds
+# the result:
+#
+#   Image | bzImage   the kernel
+#   vmlinux           symbols and BTF (debug info stripped)
+#   config            the final .config
+#   modules/          modules_install output (x86_64 KVM is modular)
+#   headers/          headers_install output (UAPI headers for tests)
+#   release           `uname -r` of the kernel
+#
+# The result is cached in $VPMU_CACHE/kernels/ARCH-HASH, where HASH covers
+# the source's origin, every patch in kernel/series, the config fragments,
+# this script and the compiler version, so an unchanged tree never
+# rebuilds.  Object directories are kept per arch so a changed patch only
+# rebuilds what it touches.
+#
+# Usage: scripts/build-kernel.sh x86_64|arm64
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/lib.sh"
+
+arch=${1:?usage: build-kernel.sh x86_64|arm64}
+case $arch in
+x86_64)	karch=x86; cross=; image=arch/x86/boot/bzImage ;;
+arm64)	karch=arm64; cross=aarch64-linux-gnu-; image=arch/arm64/boot/Image ;;
+*)	die "unknown arch '$arch' (x86_64 or arm64)" ;;
+esac
+
+series_dir=$top/kernel
+fragments=("$top/kernel/configs/common.config" "$top/kernel/configs/$arch.config")
+
+# The patches named in kernel/series, in order (blank lines and # comments
+# are skipped).
+patches=()
+while read -r line; do
+	line=${line%%#*}
+	line=${line//[[:space:]]/}
+	[[ -n $line ]] && patches+=("$series_dir/$line")
+done <"$series_dir/series"
+for p in "${patches[@]}"; do
+	[[ -f $p ]] || die "kernel/series names $p, which does not exist"
+done
+
+tree=$("$here/linux-source.sh")
+
+input_hash()
+{
+	{
+		cat "$tree/.vpmu-origin"
+		"${cross}gcc" --version | head -1
+		pahole --version
+		cat "$0" "${fragments[@]}"
+		for p in "${patches[@]}"; do
+			echo "patch $(basename "$p")"
+			cat "$p"
+		done
+	} | sha256sum | cut -c1-16
+}
+
+hash=$(input_hash)
+out=$VPMU_CACHE/kernels/$arch-$hash
+if [[ -f $out/.done ]]; then
+	info "$arch kernel: cached ($out)"
+	echo "$out"
+	exit 0
+fi
+
+mkdir -p "$VPMU_CACHE/kernels" "$VPMU_CACHE/obj"
+exec 9>"$VPMU_CACHE/kernel-build.lock"
+flock 9	# the source tree is shared by both arches
+
+# Put the source tree at pristine + series.  Only files that differ are
+# rewritten, so their mtimes (and so make's rebuild set) stay minimal.
+apply_series()
+{
+	local want applied=
+	want=$(for p in "${patches[@]}"; do sha256sum <"$p"; done | sha256sum | cut -c1-16)
+	[[ -f $tree.applied ]] && applied=$(cat "$tree.applied")
+	[[ $want == "$applied" ]] && return
+	step "applying kernel/series (${#patches[@]} patches) to $tree"
+	rm -f "$tree.applied"
+	git -C "$tree" am --abort >/dev/null 2>&1 || true
+	git -C "$tree" checkout -q -f -B vpmu refs/tags/pristine
+	git -C "$tree" clean -q -f -d
+	for p in "${patches[@]}"; do
+		info "$(basename "$p")"
+		git -C "$tree" -c user.name=vpmu -c user.email=vpmu@localhost \
+			am -q --keep-cr "$p" || die "patch $(basename "$p") does not apply"
+	done
+	echo "$want" >"$tree.applied"
+}
+
+kmake()
+{
+	make -C "$tree" O="$obj" ARCH="$karch" CROSS_COMPILE="$cross" "$@"
+}
+
+# Every option a fragment sets must survive olddefconfig: a silently
+# dropped option (an unmet dependency) would make tests lie.
+check_config()
+{
+	local frag line sym val got bad=0
+	for frag in "${fragments[@]}"; do
+		while read -r line; do
+			[[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]] || continue
+			sym=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
+			got=$(grep -E "^$sym=" "$obj/.config" | cut -d= -f2- || true)
+			if [[ $got != "$val" ]]; then
+				echo "error: $(basename "$frag"): $sym=$val requested, .config has '${got:-unset}'" >&2
+				bad=1
+			fi
+		done <"$frag"
+	done
+	return $bad
+}
+
+# Run a long make, printing a progress line every 30 seconds instead of
+# thousands of lines of build output (kept in the log).
+make_with_progress()
+{
+	local log=$1 start=$SECONDS next=$((SECONDS + 30)) pid n
+	shift
+	kmake "$@" >"$log" 2>&1 &
+	pid=$!
+	while kill -0 $pid 2>/dev/null; do
+		sleep 2
+		((SECONDS >= next)) || continue
+		next=$((next + 30))
+		n=$(grep -cE '^  (CC|AS|LD|AR|BTF)' "$log" || true)
+		info "[$arch] $((SECONDS - start))s: $n build steps, now: $(grep -E '^  (CC|AS|LD|AR|BTF)' "$log" | tail -1 | sed 's/^ *//')"
+	done
+	wait $pid || { tail -40 "$log" >&2; die "$arch kernel build failed; full log: $log"; }
+}
+
+apply_series
+obj=$VPMU_CACHE/obj/$arch
+mkdir -p "$obj"
+log=$VPMU_CACHE/kernels/$arch-$hash.log
+
+step "configuring the $arch kernel (tinyconfig + ${fragments[*]##*/})"
+kmake tinyconfig >"$log" 2>&1
+(cd "$obj" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${fragments[@]}") >>"$log" 2>&1
+kmake olddefconfig >>"$log" 2>&1
+check_config || die "the $arch config lost options; see above"
+
+step "building the $arch kernel (log: $log)"
+targets=("$(basename "$image")")
+grep -q '^CONFIG_MODULES=y' "$obj/.config" && targets+=(modules)
+make_with_progress "$log.make" -j"$(nproc)" "${targets[@]}"
+cat "$log.make" >>"$log" && rm -f "$log.make"
+
+step "collecting the $arch kernel into $out"
+rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+cp "$obj/$image" "$out.tmp/"
+cp "$obj/.config" "$out.tmp/config"
+"${cross}strip" --strip-debug -o "$out.tmp/vmlinux" "$obj/vmlinux"
+kmake -s kernelrelease >"$out.tmp/release"
+kmake -s INSTALL_MOD_PATH="$out.tmp/modules" INSTALL_MOD_STRIP=1 modules_install >>"$log" 2>&1
+mkdir -p "$out.tmp/modules"
+kmake -s INSTALL_HDR_PATH="$out.tmp/headers" headers_install >>"$log" 2>&1
+touch "$out.tmp/.done"
+rm -rf "$out" && mv "$out.tmp" "$out"
+info "$arch kernel $(cat "$out/release") ready"
+echo "$out"

@@ -1,0 +1,136 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install everything vpmu-policy needs on Debian 12 (bookworm), idempotently.
+#
+# Packages come from bookworm, plus bookworm-backports for the ones whose
+# bookworm versions are too old (QEMU 10.0 emulates FEAT_NV2; libbpf 1.4 and
+# bpftool 7.5 have struct_ops links and skeletons).  Backports are reached
+# through a private apt configuration under $VPMU_CACHE/apt, so the machine's
+# own apt sources are never changed.  The only lasting system change besides
+# the packages is the arm64 foreign architecture (dpkg multiarch), which the
+# arm64 static binaries of the test initramfs need.
+#
+# Usage: scripts/deps.sh            install what is missing
+#        scripts/deps.sh --check    exit 1 if anything is missing
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+# Packages from bookworm proper.
+BOOKWORM_PKGS=(
+	make gcc libc6-dev clang-19 llvm-19 lld-19
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	flex bison bc libelf-dev libssl-dev dwarves cpio xz-utils zstd kmod
+	rsync python3 perl git
+	busybox-static
+	libjson-c-dev pkg-config zlib1g-dev libcap-dev
+	libelf-dev:arm64 zlib1g-dev:arm64
+)
+# Packages that must come from bookworm-backports.
+BACKPORTS_PKGS=(
+	qemu-system-arm qemu-system-x86
+	libbpf-dev bpftool libsystemd-dev
+)
+# busybox-static for amd64 and arm64 conflict with each other (same path), so
+# the arm64 one is downloaded and unpacked into the cache instead.
+ARM64_BUSYBOX=$VPMU_CACHE/busybox-arm64/bin/busybox
+# Minimum versions the project relies on (checked after install).
+MIN_QEMU=10.0
+MIN_LIBBPF=1.4
+
+missing=()
+
+pkg_installed()
+{
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+collect_missing()
+{
+	local p
+	missing=()
+	for p in "$@"; do
+		pkg_installed "$p" || missing+=("$p")
+	done
+}
+
+ensure_arm64_arch()
+{
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		step "enabling the arm64 foreign architecture (dpkg multiarch)"
+		dpkg --add-architecture arm64
+		apt-get update -qq
+	fi
+}
+
+install_bookworm()
+{
+	collect_missing "${BOOKWORM_PKGS[@]}"
+	if ((${#missing[@]} == 0)); then
+		info "bookworm packages: all present"
+		return
+	fi
+	step "installing from bookworm: ${missing[*]}"
+	# apt's lists may be absent on a fresh machine.
+	apt-get update -qq || true
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >"$VPMU_CACHE/apt/install-bookworm.log" 2>&1 ||
+		die "apt-get install failed; see $VPMU_CACHE/apt/install-bookworm.log"
+}
+
+install_backports()
+{
+	local qv lv
+	collect_missing "${BACKPORTS_PKGS[@]}"
+	qv=$(dpkg-query -W -f='${Version}' qemu-system-arm 2>/dev/null || true)
+	lv=$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || true)
+	if ((${#missing[@]} == 0)) &&
+	   version_ge "$qv" "1:$MIN_QEMU" && version_ge "$lv" "1:$MIN_LIBBPF"; then
+		info "bookworm-backports packages: all present (qemu $qv, libbpf $lv)"
+		return
+	fi
+	step "installing from bookworm-backports: ${BACKPORTS_PKGS[*]}"
+	private_apt_update bookworm-backports
+	DEBIAN_FRONTEND=noninteractive apt-get "${PRIVATE_APT_OPTS[@]}" install -y -qq \
+		--no-install-recommends -t bookworm-backports "${BACKPORTS_PKGS[@]}" \
+		>"$VPMU_CACHE/apt/install-backports.log" 2>&1 ||
+		die "apt-get install from bookworm-backports failed; see $VPMU_CACHE/apt/install-backports.log"
+	qv=$(dpkg-query -W -f='${Version}' qemu-system-arm)
+	version_ge "$qv" "1:$MIN_QEMU" || die "qemu-system-arm $qv is older than $MIN_QEMU"
+}
+
+fetch_arm64_busybox()
+{
+	local dir=$VPMU_CACHE/busybox-arm64 deb
+	[[ -x $ARM64_BUSYBOX ]] && { info "arm64 busybox: present"; return; }
+	step "fetching busybox-static:arm64 into $dir"
+	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+	chmod 0777 "$dir.tmp"	# apt downloads as the _apt user
+	(cd "$dir.tmp" && apt-get download -qq busybox-static:arm64) ||
+		die "apt-get download busybox-static:arm64 failed"
+	deb=$(ls "$dir.tmp"/busybox-static_*_arm64.deb)
+	dpkg-deb -x "$deb" "$dir.tmp/root"
+	mkdir -p "$dir/bin"
+	install -m 0755 "$dir.tmp/root/bin/busybox" "$ARM64_BUSYBOX"
+	rm -rf "$dir.tmp"
+}
+
+if [[ ${1:-} == --check ]]; then
+	collect_missing "${BOOKWORM_PKGS[@]}" "${BACKPORTS_PKGS[@]}"
+	[[ -x $ARM64_BUSYBOX ]] || missing+=("busybox-static:arm64 (in $VPMU_CACHE)")
+	if ((${#missing[@]})); then
+		echo "missing: ${missing[*]}"
+		exit 1
+	fi
+	exit 0
+fi
+
+[[ $(id -u) == 0 ]] || die "installing packages needs root (run as root, or install: ${BOOKWORM_PKGS[*]} ${BACKPORTS_PKGS[*]})"
+mkdir -p "$VPMU_CACHE/apt"
+ensure_arm64_arch
+install_bookworm
+install_backports
+fetch_arm64_busybox
+info "dependencies ready"
