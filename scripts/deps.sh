@@ -127,7 +127,14 @@ if [[ ${1:-} == --check ]]; then
 	exit 0
 fi
 
-[[ $(id -u) == 0 ]] || die "installing packages needs root (run as root, or install: ${BOOKWORM_PKGS[*]} ${BACKPORTS_PKGS[*]})"
+if [[ $(id -u) != 0 ]]; then
+	# Without root we can only check.
+	if out=$("$0" --check); then
+		info "dependencies ready"
+		exit 0
+	fi
+	die "installing packages needs root; $out"
+fi
 mkdir -p "$VPMU_CACHE/apt"
 ensure_arm64_arch
 install_bookworm

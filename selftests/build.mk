@@ -40,6 +40,8 @@ TEST_SRCS := $(wildcard selftests/kvm/$(ARCH)/*.c)
 TESTS := $(patsubst selftests/kvm/$(ARCH)/%.c,$(OUT)/tests/%,$(TEST_SRCS))
 SCRIPTS := $(patsubst selftests/kvm/$(ARCH)/%,$(OUT)/tests/%,\
 	     $(wildcard selftests/kvm/$(ARCH)/*.sh))
+DEMO_SRCS := $(wildcard selftests/demo/$(ARCH)/*.c)
+DEMOS := $(patsubst selftests/demo/$(ARCH)/%.c,$(OUT)/demo/%,$(DEMO_SRCS))
 GUEST_TOOLS := $(OUT)/bin/harness-exit
 
 ifeq ($(V),1)
@@ -50,7 +52,7 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-all: $(TESTS) $(SCRIPTS) $(GUEST_TOOLS)
+all: $(TESTS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS)
 
 $(KHDR)/linux/kvm.h:
 	$(error no kernel headers in $(KHDR): run 'make kernel' first)
@@ -70,6 +72,11 @@ $(OUT)/libkvmt.a: $(LIB_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(OUT)/tests/%: $(OUT)/obj/kvm/$(ARCH)/%.c.o $(OUT)/libkvmt.a
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
+$(OUT)/demo/%: $(OUT)/obj/demo/$(ARCH)/%.c.o $(OUT)/libkvmt.a
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^

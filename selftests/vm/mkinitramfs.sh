@@ -72,12 +72,13 @@ find_lib()
 add_deps()
 {
 	local elf=$1 interp lib path
-	interp=$(readelf -l "$elf" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	[[ $(head -c4 "$elf" | od -An -c | tr -d ' ') == 177ELF ]] || return 0
+	interp=$(readelf -l "$elf" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
 	if [[ -n $interp && ! -e $root$interp ]]; then
 		mkdir -p "$root$(dirname "$interp")"
 		cp -L "$(find_lib "$(basename "$interp")")" "$root$interp"
 	fi
-	for lib in $(readelf -d "$elf" 2>/dev/null | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
+	for lib in $(readelf -d "$elf" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
 		[[ -e $root/lib/$lib ]] && continue
 		path=$(find_lib "$lib")
 		cp -L "$path" "$root/lib/$lib"

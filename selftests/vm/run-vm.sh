@@ -69,7 +69,7 @@ filter()
 	if ((verbose)); then
 		cat
 	else
-		grep --line-buffered -aE '^(ok|not ok|Bail out!|#|### vpmu)|WARNING:|BUG:|Kernel panic|Oops|Internal error' || true
+		grep --line-buffered -aE '^(ok|not ok|Bail out!|#|### vpmu|demo:|1\.\.0)|WARNING:|BUG:|Kernel panic|Oops|Internal error' || true
 	fi
 }
 
@@ -80,22 +80,7 @@ status=${PIPESTATUS[0]}
 elapsed=$((SECONDS - start))
 
 # Count TAP checks per test from the framed console output.
-counts=$(tr -d '\r' <"$log" | awk '
-	/^### vpmu-test-begin / { name = $3; inside = 1; bad = 0; next }
-	/^### vpmu-test-end / {
-		rc = $4; sub(/^rc=/, "", rc)
-		if (rc != 0 && !bad) { failed++; print "test " name " exited rc=" rc > "/dev/stderr" }
-		inside = 0; ended[name] = 1; next
-	}
-	!inside { next }
-	/^1\.\.0 # SKIP/ { skipped++; next }
-	/^ok [0-9]+.*# SKIP/ { skipped++; next }
-	/^ok [0-9]+/ { passed++; next }
-	/^not ok [0-9]+/ { failed++; bad = 1; next }
-	END {
-		if (inside) { failed++; print "test " name " never finished" > "/dev/stderr" }
-		printf "%d %d %d\n", passed, failed, skipped
-	}')
+counts=$(awk -v framed=1 -f "$here/../tap-count.awk" "$log")
 read -r passed failed skipped <<<"$counts"
 
 verdict=pass

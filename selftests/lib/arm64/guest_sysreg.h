@@ -7,14 +7,19 @@
 
 #include <stdint.h>
 
+/* Expand @r first, so a register may be named by a macro (S3_5_C12_C0_0). */
+#define __sysreg_str(r) #r
+#define sysreg_str(r) __sysreg_str(r)
+
 #define read_sysreg(r)                                                        \
 	({                                                                    \
 		uint64_t __v;                                                 \
-		asm volatile("mrs %0, " #r : "=r"(__v));                      \
+		asm volatile("mrs %0, " sysreg_str(r) : "=r"(__v));           \
 		__v;                                                          \
 	})
 #define write_sysreg(v, r)                                                    \
-	asm volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
+	asm volatile("msr " sysreg_str(r) ", %0" : : "r"((uint64_t)(v))       \
+		     : "memory")
 #define isb() asm volatile("isb" : : : "memory")
 
 /* CurrentEL.EL: 1 or 2 (virtual EL2 for a nested-virt vCPU). */

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vpmu-policy: per-tenant BPF policy for KVM guest PMU events.
+#
+#   make deps       install build and test dependencies (Debian 12, root)
+#   make kernel     build the patched Linux 7.3 test kernels (arm64, x86_64)
+#   make selftests  build the in-guest test binaries
+#   make check      run every test; ends with "N passed, N failed, N skipped"
+#   make demo       the main job: boot the arm64 kernel and show a guest
+#                   counting with and without the VMM's filter
+#
+# O=DIR puts build outputs in DIR (default: build/).  KSRC=DIR builds from
+# your own Linux 7.3 tree instead of Debian's linux-source-7.3.  V=1 shows
+# full compiler command lines.  TESTS="a b" limits make check to the
+# named tests.  VPMU_CACHE=DIR moves the download and kernel cache
+# (default: /var/cache/vpmu-policy).
+
+O ?= build
+override O := $(abspath $(O))
+export O KSRC VPMU_CACHE V
+
+ARCHES := arm64 x86_64
+SHELL := /bin/bash
+
+.PHONY: all deps source kernel $(addprefix kernel-,$(ARCHES)) selftests \
+	$(addprefix selftests-,$(ARCHES)) check demo clean help
+
+all: kernel selftests
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+deps:
+	@scripts/deps.sh
+
+source: deps
+	@scripts/linux-source.sh >/dev/null
+
+kernel: $(addprefix kernel-,$(ARCHES))
+
+# build-kernel.sh is a no-op for an unchanged tree; it prints the cached
+# result directory, which $(O)/kernel-ARCH points to.
+$(addprefix kernel-,$(ARCHES)): kernel-%: deps
+	@mkdir -p $(O)
+	@dir=$$(scripts/build-kernel.sh $*) && ln -sfn "$$dir" $(O)/kernel-$*
+
+selftests: $(addprefix selftests-,$(ARCHES))
+
+$(addprefix selftests-,$(ARCHES)): selftests-%: kernel-%
+	@$(MAKE) --no-print-directory -f selftests/build.mk ARCH=$* O=$(O)
+
+check: deps kernel selftests
+	@selftests/run.sh $(if $(TESTS),--only "$(TESTS)")
+
+demo: deps kernel-arm64 selftests-arm64
+	@scripts/demo.sh
+
+clean:
+	rm -rf $(O)

@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The main job, as far as it goes today: boot the arm64 test kernel under
+# QEMU and show a KVM guest's PMU counts with and without the VMM's static
+# event filter.  Run through `make demo`, which builds what it needs.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/lib.sh"
+O=${O:-$top/build}
+
+kdir=$O/kernel-arm64
+initrd=$O/initramfs-demo.cpio
+step "assembling the demo initramfs"
+"$top/selftests/vm/mkinitramfs.sh" --arch arm64 --kernel "$kdir" \
+	--tests "$O/selftests/arm64/tests" \
+	--add "$O/selftests/arm64/demo/vpmu_demo:/tests/vpmu_demo" --out "$initrd"
+step "booting Linux $(cat "$kdir/release") (arm64) under QEMU with KVM inside"
+"$top/selftests/vm/run-vm.sh" --arch arm64 --kernel "$kdir" --initramfs "$initrd" \
+	--tests vpmu_demo --timeout 300 --log "$O/demo-console.log" |
+	grep -v '^### vpmu' | sed 's/^demo: //' | grep -v '^### run-vm:.*verdict pass'

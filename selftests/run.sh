@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run every vpmu-policy test and print one closing line:
+#   N passed, N failed, N skipped
+# Exit status is non-zero if anything failed.
+#
+# Usage: selftests/run.sh [--only "NAME ..."] [--verbose]
+#
+# Test kinds, in order:
+#   unit      selftests/unit/test_*      host programs printing TAP
+#   vm        selftests/vm/suites/*.suite  a QEMU boot each, tests in the guest
+#   harness   selftests/harness/test_*   host scripts that drive the harness
+# --only runs just the named tests: unit/harness file names without
+# "test_", in-guest test names (alone, or as SUITE/NAME when two suites
+# have one of that name), or whole suites, e.g.
+#   --only "pmu_filter splat_detect x86_64/pmu_counts arm64-nested".
+# Expects `make kernel selftests` to have run (make check does it).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+O=${O:-$top/build}
+export O
+
+only= verbose=
+while (($#)); do
+	case $1 in
+	--only) only=" $2 "; shift 2 ;;
+	--verbose) verbose=--verbose; shift ;;
+	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+
+logs=$O/logs
+mkdir -p "$logs"
+total_pass=0 total_fail=0 total_skip=0
+failures=()
+
+selected() { [[ -z $only || $only == *" $1 "* ]]; }
+
+add_counts()
+{
+	local what=$1 p f s
+	read -r p f s <<<"$2"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
+	((f)) && failures+=("$what")
+	printf '    %s: %d passed, %d failed, %d skipped\n' "$what" "$p" "$f" "$s"
+}
+
+# A host program that prints TAP: echo its checks, count them.
+run_host_tap()
+{
+	local name=$1 prog=$2 log=$logs/$1.log rc counts
+	printf '==> %s\n' "$name"
+	"$prog" >"$log" 2>&1
+	rc=$?
+	grep -aE '^(not ok|Bail out!)|^#' "$log" | sed 's/^/    /'
+	counts=$(awk -f "$here/tap-count.awk" "$log")
+	if ((rc != 0)) && [[ $(cut -d' ' -f2 <<<"$counts") == 0 ]]; then
+		counts=$(awk '{ print $1, $2 + 1, $3 }' <<<"$counts")
+		echo "    $name exited with status $rc (log: $log)"
+	fi
+	add_counts "$name" "$counts"
+}
+
+run_suite()
+{
+	local suite=$1 name ARCH APPEND MODULES TESTS TIMEOUT tests=() t kdir
+	local initrd summary rc counts
+	name=$(basename "$suite" .suite)
+	# shellcheck disable=SC1090
+	. "$suite"
+	for t in $TESTS; do
+		if selected "$t" || selected "$name/$t" || selected "$name"; then
+			tests+=("$t")
+		fi
+	done
+	((${#tests[@]})) || return 0
+	kdir=$O/kernel-$ARCH
+	printf '==> vm suite %s: booting the %s kernel (%s)\n' "$name" "$ARCH" "${tests[*]}"
+	initrd=$O/initramfs-$name.cpio
+	extra=()
+	if [[ $ARCH == x86_64 && -x /usr/sbin/bpftool ]]; then
+		extra+=(--add /usr/sbin/bpftool:/usr/sbin/bpftool)
+	fi
+	if ! "$here/vm/mkinitramfs.sh" --arch "$ARCH" --kernel "$kdir" \
+		--tests "$O/selftests/$ARCH/tests" --modules "$MODULES" \
+		"${extra[@]}" --out "$initrd"; then
+		add_counts "vm/$name" "0 1 0"
+		return
+	fi
+	summary=$logs/vm-$name.summary
+	rm -f "$summary"
+	"$here/vm/run-vm.sh" --arch "$ARCH" --kernel "$kdir" --initramfs "$initrd" \
+		--tests "${tests[*]}" --append "$APPEND" --timeout "$TIMEOUT" \
+		--log "$logs/vm-$name.console" --summary "$summary" $verbose |
+		sed 's/^/    /'
+	rc=${PIPESTATUS[0]}
+	counts=$(cat "$summary" 2>/dev/null || echo "0 1 0")
+	if ((rc != 0)) && [[ $(cut -d' ' -f2 <<<"$counts") == 0 ]]; then
+		counts=$(awk '{ print $1, $2 + 1, $3 }' <<<"$counts")
+	fi
+	add_counts "vm/$name" "$counts"
+}
+
+for t in "$here"/unit/test_*; do
+	[[ -x $t ]] || continue
+	n=$(basename "$t"); n=${n#test_}; n=${n%.*}
+	selected "$n" && run_host_tap "unit/$n" "$t"
+done
+for s in "$here"/vm/suites/*.suite; do
+	run_suite "$s"
+done
+for t in "$here"/harness/test_*; do
+	[[ -x $t ]] || continue
+	n=$(basename "$t"); n=${n#test_}; n=${n%.*}
+	selected "$n" && run_host_tap "harness/$n" "$t"
+done
+
+echo
+if ((${#failures[@]})); then
+	echo "failed: ${failures[*]} (logs in $logs)"
+fi
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+((total_fail == 0))
