@@ -26,16 +26,20 @@ BOOKWORM_PKGS=(
 	rsync python3 perl git
 	busybox-static
 	libjson-c-dev pkg-config zlib1g-dev libcap-dev
-	libelf-dev:arm64 zlib1g-dev:arm64
+	libzstd-dev
+	libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 libcap2:arm64
 )
 # Packages that must come from bookworm-backports.
 BACKPORTS_PKGS=(
 	qemu-system-arm qemu-system-x86
 	libbpf-dev bpftool libsystemd-dev
+	libbpf-dev:arm64
 )
-# busybox-static for amd64 and arm64 conflict with each other (same path), so
-# the arm64 one is downloaded and unpacked into the cache instead.
+# arm64 binaries that conflict with their amd64 packages (same paths) are
+# downloaded and unpacked into the cache instead: the test initramfs
+# carries them.
 ARM64_BUSYBOX=$VPMU_CACHE/busybox-arm64/bin/busybox
+ARM64_BPFTOOL=$VPMU_CACHE/bpftool-arm64/sbin/bpftool
 # Minimum versions the project relies on (checked after install).
 MIN_QEMU=10.0
 MIN_LIBBPF=1.4
@@ -101,25 +105,28 @@ install_backports()
 	version_ge "$qv" "1:$MIN_QEMU" || die "qemu-system-arm $qv is older than $MIN_QEMU"
 }
 
-fetch_arm64_busybox()
+# fetch_arm64_binary PKG PATH-IN-PACKAGE DEST [apt-get options...]
+fetch_arm64_binary()
 {
-	local dir=$VPMU_CACHE/busybox-arm64 deb
-	[[ -x $ARM64_BUSYBOX ]] && { info "arm64 busybox: present"; return; }
-	step "fetching busybox-static:arm64 into $dir"
-	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
-	chmod 0777 "$dir.tmp"	# apt downloads as the _apt user
-	(cd "$dir.tmp" && apt-get download -qq busybox-static:arm64) ||
-		die "apt-get download busybox-static:arm64 failed"
-	deb=$(ls "$dir.tmp"/busybox-static_*_arm64.deb)
-	dpkg-deb -x "$deb" "$dir.tmp/root"
-	mkdir -p "$dir/bin"
-	install -m 0755 "$dir.tmp/root/bin/busybox" "$ARM64_BUSYBOX"
-	rm -rf "$dir.tmp"
+	local pkg=$1 inner=$2 dest=$3 dir deb
+	shift 3
+	[[ -x $dest ]] && { info "$pkg:arm64: present"; return; }
+	step "fetching $pkg:arm64 into $(dirname "$dest")"
+	dir=$(mktemp -d "$VPMU_CACHE/fetch.XXXXXX")
+	chmod 0777 "$dir"	# apt downloads as the _apt user
+	(cd "$dir" && apt-get "$@" download -qq "$pkg:arm64") ||
+		die "apt-get download $pkg:arm64 failed"
+	deb=$(ls "$dir"/"$pkg"_*_arm64.deb)
+	dpkg-deb -x "$deb" "$dir/root"
+	mkdir -p "$(dirname "$dest")"
+	install -m 0755 "$dir/root/$inner" "$dest"
+	rm -rf "$dir"
 }
 
 if [[ ${1:-} == --check ]]; then
 	collect_missing "${BOOKWORM_PKGS[@]}" "${BACKPORTS_PKGS[@]}"
 	[[ -x $ARM64_BUSYBOX ]] || missing+=("busybox-static:arm64 (in $VPMU_CACHE)")
+	[[ -x $ARM64_BPFTOOL ]] || missing+=("bpftool:arm64 (in $VPMU_CACHE)")
 	if ((${#missing[@]})); then
 		echo "missing: ${missing[*]}"
 		exit 1
@@ -139,5 +146,8 @@ mkdir -p "$VPMU_CACHE/apt"
 ensure_arm64_arch
 install_bookworm
 install_backports
-fetch_arm64_busybox
+fetch_arm64_binary busybox-static bin/busybox "$ARM64_BUSYBOX"
+private_apt_update bookworm-backports
+fetch_arm64_binary bpftool usr/sbin/bpftool "$ARM64_BPFTOOL" \
+	"${PRIVATE_APT_OPTS[@]}" -t bookworm-backports
 info "dependencies ready"

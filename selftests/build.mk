@@ -40,6 +40,15 @@ TEST_SRCS := $(wildcard selftests/kvm/$(ARCH)/*.c)
 TESTS := $(patsubst selftests/kvm/$(ARCH)/%.c,$(OUT)/tests/%,$(TEST_SRCS))
 SCRIPTS := $(patsubst selftests/kvm/$(ARCH)/%,$(OUT)/tests/%,\
 	     $(wildcard selftests/kvm/$(ARCH)/*.sh))
+# BPF: objects for the target kernel, and libbpf programs linked static.
+CLANG ?= clang-19
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -isystem $(KHDR) -I$(OUT)/inc
+BPF_PROGS := $(patsubst selftests/bpf/progs/%.bpf.c,$(OUT)/tests/%.bpf.o,\
+	       $(wildcard selftests/bpf/progs/*.bpf.c))
+BPF_TESTS := $(patsubst selftests/bpf/%.c,$(OUT)/tests/%,$(wildcard selftests/bpf/*.c)) \
+	     $(patsubst selftests/bpf/%,$(OUT)/tests/%,$(wildcard selftests/bpf/*.sh))
+LIBBPF_LIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a
+
 DEMO_SRCS := $(wildcard selftests/demo/$(ARCH)/*.c)
 DEMOS := $(patsubst selftests/demo/$(ARCH)/%.c,$(OUT)/demo/%,$(DEMO_SRCS))
 GUEST_TOOLS := $(OUT)/bin/harness-exit
@@ -52,7 +61,7 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-all: $(TESTS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS)
+all: $(TESTS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS) $(BPF_PROGS) $(BPF_TESTS)
 
 $(KHDR)/linux/kvm.h:
 	$(error no kernel headers in $(KHDR): run 'make kernel' first)
@@ -76,12 +85,36 @@ $(OUT)/tests/%: $(OUT)/obj/kvm/$(ARCH)/%.c.o $(OUT)/libkvmt.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
+# libbpf's headers live in /usr/include/bpf, which a cross compiler does
+# not search; expose just that directory.
+$(OUT)/inc/bpf:
+	$(Q)mkdir -p $(@D) && ln -sfn /usr/include/bpf $@
+
+$(OUT)/tests/%.bpf.o: selftests/bpf/progs/%.bpf.c $(OUT)/inc/bpf $(KHDR)/linux/kvm.h
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(OUT)/obj/bpf/%.c.o: selftests/bpf/%.c $(OUT)/inc/bpf $(KHDR)/linux/kvm.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -I$(OUT)/inc -MMD -MP -c -o $@ $<
+
+$(OUT)/tests/%: $(OUT)/obj/bpf/%.c.o $(OUT)/libkvmt.a
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS)
+
 $(OUT)/demo/%: $(OUT)/obj/demo/$(ARCH)/%.c.o $(OUT)/libkvmt.a
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
 $(OUT)/tests/%.sh: selftests/kvm/$(ARCH)/%.sh
+	$(Q)mkdir -p $(@D)
+	$(Q)install -m 0755 $< $@
+
+$(OUT)/tests/%.sh: selftests/bpf/%.sh
 	$(Q)mkdir -p $(@D)
 	$(Q)install -m 0755 $< $@
 

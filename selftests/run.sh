@@ -69,7 +69,7 @@ run_host_tap()
 run_suite()
 {
 	local suite=$1 name ARCH APPEND MODULES TESTS TIMEOUT tests=() t kdir
-	local initrd summary rc counts
+	local initrd summary rc counts bpftool
 	name=$(basename "$suite" .suite)
 	# shellcheck disable=SC1090
 	. "$suite"
@@ -82,13 +82,15 @@ run_suite()
 	kdir=$O/kernel-$ARCH
 	printf '==> vm suite %s: booting the %s kernel (%s)\n' "$name" "$ARCH" "${tests[*]}"
 	initrd=$O/initramfs-$name.cpio
-	extra=()
-	if [[ $ARCH == x86_64 && -x /usr/sbin/bpftool ]]; then
-		extra+=(--add /usr/sbin/bpftool:/usr/sbin/bpftool)
+	# bpftool for the guest's arch, with its shared libraries.
+	if [[ $ARCH == x86_64 ]]; then
+		bpftool=/usr/sbin/bpftool
+	else
+		bpftool=${VPMU_CACHE:-/var/cache/vpmu-policy}/bpftool-$ARCH/sbin/bpftool
 	fi
 	if ! "$here/vm/mkinitramfs.sh" --arch "$ARCH" --kernel "$kdir" \
 		--tests "$O/selftests/$ARCH/tests" --modules "$MODULES" \
-		"${extra[@]}" --out "$initrd"; then
+		--add "$bpftool:/usr/sbin/bpftool" --out "$initrd"; then
 		add_counts "vm/$name" "0 1 0"
 		return
 	fi

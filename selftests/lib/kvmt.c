@@ -17,9 +17,9 @@
 #include "kvmt.h"
 
 #define VCPU_STACK_SIZE (64 * 1024)
-#define SZ_64K 0x10000ULL
-#define SZ_2M 0x200000ULL
-#define SPARE_SIZE (1ULL << 20)	/* vCPU stacks, page tables */
+#define SZ_64K		0x10000ULL
+#define SZ_2M		0x200000ULL
+#define SPARE_SIZE	(1ULL << 20) /* vCPU stacks, page tables */
 
 struct image_extent {
 	uint64_t lo, hi;
@@ -49,7 +49,7 @@ static int find_segments(struct dl_phdr_info *info, size_t size, void *data)
 		if (addr + ph->p_memsz > ext->hi)
 			ext->hi = addr + ph->p_memsz;
 	}
-	return 1;	/* the first object is the program itself */
+	return 1; /* the first object is the program itself */
 }
 
 void kvmt_map_image(struct kvmt_vm *vm)
@@ -142,7 +142,8 @@ void kvmt_vm_free(struct kvmt_vm *vm)
 	int i;
 
 	for (i = 0; i < vm->nr_vcpus; i++) {
-		munmap(vm->vcpus[i]->run, ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0));
+		munmap(vm->vcpus[i]->run,
+		       ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0));
 		close(vm->vcpus[i]->fd);
 		free(vm->vcpus[i]);
 	}
@@ -238,8 +239,8 @@ struct kvmt_ucall kvmt_vcpu_run(struct kvmt_vcpu *vcpu)
 static const char *ucall_name(uint64_t cmd)
 {
 	static const char *const names[] = {
-		[UCALL_NONE] = "NONE", [UCALL_SYNC] = "SYNC",
-		[UCALL_DONE] = "DONE", [UCALL_FAIL] = "FAIL",
+		[UCALL_NONE] = "NONE",		 [UCALL_SYNC] = "SYNC",
+		[UCALL_DONE] = "DONE",		 [UCALL_FAIL] = "FAIL",
 		[UCALL_EXCEPTION] = "EXCEPTION",
 	};
 
@@ -254,16 +255,22 @@ struct kvmt_ucall kvmt_vcpu_run_expect(struct kvmt_vcpu *vcpu, uint64_t cmd)
 		return uc;
 	switch (uc.cmd) {
 	case UCALL_FAIL:
-		kvmt_die("guest assertion failed at %s:%llu (values 0x%llx, 0x%llx)",
-			 uc.file ? uc.file : "?", (unsigned long long)uc.args[0],
+		kvmt_die("guest assertion failed at %s:%llu (values 0x%llx, "
+			 "0x%llx)",
+			 uc.file ? uc.file : "?",
+			 (unsigned long long)uc.args[0],
 			 (unsigned long long)uc.args[1],
 			 (unsigned long long)uc.args[2]);
 	case UCALL_EXCEPTION:
-		kvmt_die("guest exception: vector %llu ESR 0x%llx ELR 0x%llx FAR 0x%llx",
-			 (unsigned long long)uc.args[0], (unsigned long long)uc.args[1],
-			 (unsigned long long)uc.args[2], (unsigned long long)uc.args[3]);
+		kvmt_die("guest exception: vector %llu ESR 0x%llx ELR 0x%llx "
+			 "FAR 0x%llx",
+			 (unsigned long long)uc.args[0],
+			 (unsigned long long)uc.args[1],
+			 (unsigned long long)uc.args[2],
+			 (unsigned long long)uc.args[3]);
 	default:
-		kvmt_die("expected ucall %s, got %s (arg 0x%llx)", ucall_name(cmd),
-			 ucall_name(uc.cmd), (unsigned long long)uc.args[0]);
+		kvmt_die("expected ucall %s, got %s (arg 0x%llx)",
+			 ucall_name(cmd), ucall_name(uc.cmd),
+			 (unsigned long long)uc.args[0]);
 	}
 }

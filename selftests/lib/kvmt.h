@@ -34,19 +34,19 @@ struct kvmt_vcpu {
 	int id;
 	int fd;
 	struct kvm_run *run;
-	uint64_t features;	/* arch-specific vCPU features asked for */
+	uint64_t features; /* arch-specific vCPU features asked for */
 };
 
 struct kvmt_vm {
 	int kvm_fd;
 	int fd;
-	void *mem;		/* host mapping of guest RAM */
-	uint64_t mem_gpa;	/* guest physical address of mem */
+	void *mem;	  /* host mapping of guest RAM */
+	uint64_t mem_gpa; /* guest physical address of mem */
 	uint64_t mem_size;
-	uint64_t stack_top;	/* top of free RAM: vCPU stacks grow down */
-	uint64_t free_lo;	/* end of the test image in guest RAM */
-	int irqchip_fd;		/* arm64: the vGIC device */
-	uint64_t page_table_root;	/* x86_64: guest CR3 */
+	uint64_t stack_top;	  /* top of free RAM: vCPU stacks grow down */
+	uint64_t free_lo;	  /* end of the test image in guest RAM */
+	int irqchip_fd;		  /* arm64: the vGIC device */
+	uint64_t page_table_root; /* x86_64: guest CR3 */
 	int nr_vcpus;
 	struct kvmt_vcpu *vcpus[KVMT_MAX_VCPUS];
 	bool finalized;
@@ -89,9 +89,9 @@ bool kvmt_has_cap(struct kvmt_vm *vm, long cap);
 void *kvmt_gpa_to_hva(struct kvmt_vm *vm, uint64_t gpa, uint64_t len);
 
 /* The guest's copy of a global of the test binary (arm64). */
-#define KVMT_GUEST(vm, var)                                                   \
-	(*(__typeof__(&(var)))kvmt_gpa_to_hva(vm, (uint64_t)(uintptr_t)&(var), \
-					      sizeof(var)))
+#define KVMT_GUEST(vm, var)                    \
+	(*(__typeof__(&(var)))kvmt_gpa_to_hva( \
+		vm, (uint64_t)(uintptr_t) & (var), sizeof(var)))
 
 /* ioctl wrappers that abort with the request's name on failure. */
 int __kvmt_ioctl(int fd, unsigned long req, void *arg, const char *name);

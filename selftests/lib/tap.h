@@ -34,8 +34,8 @@ int tap_finish(void);
 		unsigned long long __g = (got), __w = (want);                 \
 		bool __ok = tap_check(__g == __w, fmt, ##__VA_ARGS__);        \
 		if (!__ok)                                                    \
-			tap_diag("  %s = %llu (0x%llx), expected %llu",      \
-				 #got, __g, __g, __w);                        \
+			tap_diag("  %s = %llu (0x%llx), expected %llu", #got, \
+				 __g, __g, __w);                              \
 		__ok;                                                         \
 	})
 

@@ -16,16 +16,16 @@
 
 enum kvmt_ucall_cmd {
 	UCALL_NONE,
-	UCALL_SYNC,		/* args[0]: stage; the guest continues on the next run */
-	UCALL_DONE,		/* the guest function returned */
-	UCALL_FAIL,		/* args[0]: line, args[1..2]: values, file: source file */
-	UCALL_EXCEPTION,	/* args[0]: vector, [1]: ESR, [2]: ELR, [3]: FAR */
+	UCALL_SYNC, /* args[0]: stage; the guest continues on the next run */
+	UCALL_DONE, /* the guest function returned */
+	UCALL_FAIL, /* args[0]: line, args[1..2]: values, file: source file */
+	UCALL_EXCEPTION, /* args[0]: vector, [1]: ESR, [2]: ELR, [3]: FAR */
 };
 
 struct kvmt_ucall {
 	uint64_t cmd;
 	uint64_t args[4];
-	const char *file;	/* guest address == host address (identity map) */
+	const char *file; /* guest address == host address (identity map) */
 };
 
 #endif /* VPMU_UCALL_H */

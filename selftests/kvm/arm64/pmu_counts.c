@@ -13,7 +13,7 @@
 #include "../../lib/tap.h"
 
 #define N_SHORT 1000ULL
-#define N_LONG 1000000ULL
+#define N_LONG	1000000ULL
 #define SWINC_N 100ULL
 
 static struct pmu_sample sample_short, sample_long;
@@ -52,9 +52,10 @@ int main(void)
 	tap_check(s->cycles > 0 && l->cycles > s->cycles,
 		  "CPU_CYCLES counts and grows with the loop (%llu, %llu)",
 		  (unsigned long long)s->cycles, (unsigned long long)l->cycles);
-	tap_check(l->ccnt >= 2 * N_LONG,
-		  "PMCCNTR_EL0 counts at least one cycle per instruction (%llu)",
-		  (unsigned long long)l->ccnt);
+	tap_check(
+		l->ccnt >= 2 * N_LONG,
+		"PMCCNTR_EL0 counts at least one cycle per instruction (%llu)",
+		(unsigned long long)l->ccnt);
 	TAP_CHECK_EQ(s->swinc, SWINC_N, "SW_INCR counts %llu PMSWINC writes",
 		     SWINC_N);
 	TAP_CHECK_EQ(l->swinc, 2 * SWINC_N,

@@ -15,7 +15,7 @@
 #include "../../lib/guest.h"
 #include "../../lib/tap.h"
 
-#define LOOP_N 100000ULL
+#define LOOP_N	100000ULL
 #define SWINC_N 50ULL
 
 struct filter_range {
@@ -68,17 +68,20 @@ static void test_deny_inst_retired(void)
 	TAP_CHECK_EQ(s.inst, 0, "deny INST_RETIRED: it reads 0");
 	TAP_CHECK_EQ(s.cycles, PMU_LOOP_INSTS(LOOP_N),
 		     "deny INST_RETIRED: CPU_CYCLES keeps its exact count");
-	TAP_CHECK_EQ(s.swinc, SWINC_N, "deny INST_RETIRED: SW_INCR still exact");
+	TAP_CHECK_EQ(s.swinc, SWINC_N,
+		     "deny INST_RETIRED: SW_INCR still exact");
 	tap_check(!pmceid_bit(&s, PMU_EV_INST_RETIRED) &&
 			  pmceid_bit(&s, PMU_EV_CPU_CYCLES),
-		  "deny INST_RETIRED: PMCEID0 hides it, shows CPU_CYCLES (0x%llx)",
+		  "deny INST_RETIRED: PMCEID0 hides it, shows CPU_CYCLES "
+		  "(0x%llx)",
 		  (unsigned long long)s.pmceid0);
 }
 
 static void test_allow_list(void)
 {
 	struct filter_range cyc = { PMU_EV_CPU_CYCLES, 1, KVM_PMU_EVENT_ALLOW };
-	struct filter_range ins = { PMU_EV_INST_RETIRED, 1, KVM_PMU_EVENT_ALLOW };
+	struct filter_range ins = { PMU_EV_INST_RETIRED, 1,
+				    KVM_PMU_EVENT_ALLOW };
 	struct pmu_sample s = measure(&cyc, 1);
 
 	TAP_CHECK_EQ(s.inst, 0, "allow only CPU_CYCLES: INST_RETIRED reads 0");
@@ -86,15 +89,18 @@ static void test_allow_list(void)
 		     "allow only CPU_CYCLES: CPU_CYCLES exact");
 	tap_check(!pmceid_bit(&s, PMU_EV_INST_RETIRED) &&
 			  pmceid_bit(&s, PMU_EV_CPU_CYCLES),
-		  "allow only CPU_CYCLES: PMCEID0 shows only what is allowed (0x%llx)",
+		  "allow only CPU_CYCLES: PMCEID0 shows only what is allowed "
+		  "(0x%llx)",
 		  (unsigned long long)s.pmceid0);
 
 	s = measure(&ins, 1);
 	TAP_CHECK_EQ(s.inst, PMU_LOOP_INSTS(LOOP_N),
 		     "allow only INST_RETIRED: INST_RETIRED exact");
-	TAP_CHECK_EQ(s.cycles, 0, "allow only INST_RETIRED: CPU_CYCLES reads 0");
+	TAP_CHECK_EQ(s.cycles, 0,
+		     "allow only INST_RETIRED: CPU_CYCLES reads 0");
 	TAP_CHECK_EQ(s.ccnt, 0,
-		     "allow only INST_RETIRED: the cycle counter follows CPU_CYCLES");
+		     "allow only INST_RETIRED: the cycle counter follows "
+		     "CPU_CYCLES");
 }
 
 static void test_deny_then_allow_keeps_deny(void)
@@ -116,7 +122,8 @@ static void test_sw_incr_unfiltered(void)
 	struct pmu_sample s = measure(&f, 1);
 
 	TAP_CHECK_EQ(s.swinc, SWINC_N,
-		     "stock 7.3: SW_INCR counts even when the filter denies event 0");
+		     "stock 7.3: SW_INCR counts even when the filter denies "
+		     "event 0");
 }
 
 static void test_filter_errors(void)
@@ -128,11 +135,14 @@ static void test_filter_errors(void)
 	if (!vm)
 		kvmt_die("cannot create a VM");
 	vcpu = kvmt_vcpu_add(vm, KVMT_VCPU_PMU, guest_main, 0);
-	TAP_CHECK_EQ(-kvmt_pmu_filter(vcpu, 0xffff, 2, KVM_PMU_EVENT_DENY), EINVAL,
+	TAP_CHECK_EQ(-kvmt_pmu_filter(vcpu, 0xffff, 2, KVM_PMU_EVENT_DENY),
+		     EINVAL,
 		     "a range past the event space is rejected with EINVAL");
 	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
-	TAP_CHECK_EQ(-kvmt_pmu_filter(vcpu, PMU_EV_CPU_CYCLES, 1, KVM_PMU_EVENT_DENY),
-		     EBUSY, "the filter cannot change after a vCPU has run (EBUSY)");
+	TAP_CHECK_EQ(-kvmt_pmu_filter(vcpu, PMU_EV_CPU_CYCLES, 1,
+				      KVM_PMU_EVENT_DENY),
+		     EBUSY,
+		     "the filter cannot change after a vCPU has run (EBUSY)");
 	kvmt_vm_free(vm);
 }
 

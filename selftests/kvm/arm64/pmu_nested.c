@@ -21,25 +21,25 @@
 
 struct nested_result {
 	uint64_t el;
-	struct pmu_sample nsh;		/* NSH: count at EL2 */
-	struct pmu_sample none;		/* no EL2 bit: do not count at EL2 */
-	struct pmu_sample nsh_p;	/* NSH + P: P is about EL1 only */
-	struct pmu_sample nsh_u;	/* NSH + U: U is about EL0 only */
+	struct pmu_sample nsh;	 /* NSH: count at EL2 */
+	struct pmu_sample none;	 /* no EL2 bit: do not count at EL2 */
+	struct pmu_sample nsh_p; /* NSH + P: P is about EL1 only */
+	struct pmu_sample nsh_u; /* NSH + U: U is about EL0 only */
 	uint64_t el1;
-	struct pmu_sample el1_plain;	/* at vEL1, no bits: counts */
-	struct pmu_sample el1_p;	/* at vEL1, P: does not count */
-	struct pmu_sample el1_nsh;	/* at vEL1, NSH only: counts (NSH is EL2) */
+	struct pmu_sample el1_plain; /* at vEL1, no bits: counts */
+	struct pmu_sample el1_p;     /* at vEL1, P: does not count */
+	struct pmu_sample el1_nsh; /* at vEL1, NSH only: counts (NSH is EL2) */
 };
 
 static struct nested_result res;
 static uint8_t el1_stack[16384] __attribute__((aligned(16)));
 
-#define HCR_EL2_RW	(1ULL << 31)
-#define HCR_EL2_TGE	(1ULL << 27)
-#define HCR_EL2_E2H	(1ULL << 34)
-#define SPSR_EL1h_DAIF	0x3c5ULL
+#define HCR_EL2_RW     (1ULL << 31)
+#define HCR_EL2_TGE    (1ULL << 27)
+#define HCR_EL2_E2H    (1ULL << 34)
+#define SPSR_EL1h_DAIF 0x3c5ULL
 /* VBAR_EL12: VBAR_EL1 as seen from EL2 when HCR_EL2.E2H is set. */
-#define vbar_el12	S3_5_C12_C0_0
+#define vbar_el12      S3_5_C12_C0_0
 
 extern char kvmt_guest_vectors[];
 
@@ -91,7 +91,8 @@ int main(void)
 	if (!vm)
 		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
 	if (!kvmt_has_cap(vm, KVM_CAP_ARM_EL2))
-		tap_skip_all("KVM offers no nested virtualization (boot with kvm-arm.mode=nested on an FEAT_NV2 CPU)");
+		tap_skip_all("KVM offers no nested virtualization (boot with "
+			     "kvm-arm.mode=nested on an FEAT_NV2 CPU)");
 	tap_plan(13);
 	vcpu = kvmt_vcpu_add(vm, KVMT_VCPU_PMU | KVMT_VCPU_EL2, guest_main, 0);
 	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
@@ -102,20 +103,25 @@ int main(void)
 		     "vEL2, NSH=1: INST_RETIRED counts exactly");
 	TAP_CHECK_EQ(r->nsh.cycles, PMU_LOOP_INSTS(LOOP_N),
 		     "vEL2, NSH=1: CPU_CYCLES counts exactly");
-	TAP_CHECK_EQ(r->none.inst, 0, "vEL2, NSH=0: INST_RETIRED does not count");
-	TAP_CHECK_EQ(r->none.cycles, 0, "vEL2, NSH=0: CPU_CYCLES does not count");
+	TAP_CHECK_EQ(r->none.inst, 0,
+		     "vEL2, NSH=0: INST_RETIRED does not count");
+	TAP_CHECK_EQ(r->none.cycles, 0,
+		     "vEL2, NSH=0: CPU_CYCLES does not count");
 	TAP_CHECK_EQ(r->none.ccnt, 0,
 		     "vEL2, PMCCFILTR NSH=0: the cycle counter does not count");
 	TAP_CHECK_EQ(r->nsh_p.inst, PMU_LOOP_INSTS(LOOP_N),
-		     "vEL2, NSH=1 P=1: the EL1 exclusion bit does not stop EL2 counting");
+		     "vEL2, NSH=1 P=1: the EL1 exclusion bit does not stop EL2 "
+		     "counting");
 	TAP_CHECK_EQ(r->nsh_p.ccnt, PMU_LOOP_INSTS(LOOP_N),
 		     "vEL2, PMCCFILTR NSH=1 P=1: the cycle counter counts");
 	TAP_CHECK_EQ(r->nsh_u.inst, PMU_LOOP_INSTS(LOOP_N),
-		     "vEL2, NSH=1 U=1: the EL0 exclusion bit does not stop EL2 counting");
+		     "vEL2, NSH=1 U=1: the EL0 exclusion bit does not stop EL2 "
+		     "counting");
 	TAP_CHECK_EQ(r->el1, 1, "the guest hypervisor entered vEL1");
 	TAP_CHECK_EQ(r->el1_plain.inst, PMU_LOOP_INSTS(LOOP_N),
 		     "vEL1, no filter bits: INST_RETIRED counts exactly");
-	TAP_CHECK_EQ(r->el1_p.inst, 0, "vEL1, P=1: INST_RETIRED does not count");
+	TAP_CHECK_EQ(r->el1_p.inst, 0,
+		     "vEL1, P=1: INST_RETIRED does not count");
 	TAP_CHECK_EQ(r->el1_nsh.inst, PMU_LOOP_INSTS(LOOP_N),
 		     "vEL1, NSH=1: NSH does not affect EL1 counting");
 	kvmt_vm_free(vm);

@@ -48,7 +48,8 @@ int main(void)
 	tap_plan(6);
 	tap_check(access("/sys/module/kvm", F_OK) == 0, "kvm.ko is loaded");
 	mod = vendor_module();
-	if (!tap_check(mod != NULL, "a vendor module (kvm_amd or kvm_intel) is loaded"))
+	if (!tap_check(mod != NULL,
+		       "a vendor module (kvm_amd or kvm_intel) is loaded"))
 		tap_bail("no KVM vendor module");
 	tap_diag("vendor module: %s", mod);
 

@@ -21,11 +21,11 @@
 #include "../../lib/guest.h"
 #include "../../lib/tap.h"
 
-#define LOOP_N 100000ULL
+#define LOOP_N		100000ULL
 #define EV_INST_RETIRED 0xc0
-#define EVTSEL_USR (1ULL << 16)
-#define EVTSEL_OS (1ULL << 17)
-#define EVTSEL_EN (1ULL << 22)
+#define EVTSEL_USR	(1ULL << 16)
+#define EVTSEL_OS	(1ULL << 17)
+#define EVTSEL_EN	(1ULL << 22)
 
 struct pmu_msrs {
 	uint32_t evtsel, ctr;
@@ -38,8 +38,10 @@ static uint64_t guest_count;
 
 static inline void wrmsr(uint32_t msr, uint64_t val)
 {
-	asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)val),
-		     "d"((uint32_t)(val >> 32)) : "memory");
+	asm volatile("wrmsr"
+		     :
+		     : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+		     : "memory");
 }
 
 static inline uint64_t rdmsr(uint32_t msr)
@@ -53,8 +55,8 @@ static inline uint64_t rdmsr(uint32_t msr)
 static void guest_main(uint64_t n)
 {
 	wrmsr(guest_msrs.ctr, 0);
-	wrmsr(guest_msrs.evtsel, EV_INST_RETIRED | EVTSEL_USR | EVTSEL_OS |
-					 EVTSEL_EN);
+	wrmsr(guest_msrs.evtsel,
+	      EV_INST_RETIRED | EVTSEL_USR | EVTSEL_OS | EVTSEL_EN);
 	asm volatile("1: dec %0; jnz 1b" : "+r"(n) : : "cc");
 	wrmsr(guest_msrs.evtsel, 0);
 	guest_count = rdmsr(guest_msrs.ctr);
@@ -103,10 +105,12 @@ int main(void)
 
 	err = host_pmu_errno();
 	if (err)
-		tap_skip_all("no hardware PMU under TCG (perf_event_open(PERF_COUNT_HW_INSTRUCTIONS): %s)",
-			     strerror(err));
-	guest_msrs = access("/sys/module/kvm_amd", F_OK) == 0 ? amd_msrs :
-								 intel_msrs;
+		tap_skip_all(
+			"no hardware PMU under TCG "
+			"(perf_event_open(PERF_COUNT_HW_INSTRUCTIONS): %s)",
+			strerror(err));
+	guest_msrs = access("/sys/module/kvm_amd", F_OK) == 0 ? amd_msrs
+							      : intel_msrs;
 	tap_plan(2);
 	count = run_guest(NULL);
 	tap_check(count >= 2 * LOOP_N && count < 2 * LOOP_N + 1000,

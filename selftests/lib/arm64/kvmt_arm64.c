@@ -11,14 +11,13 @@
 
 #include "kvmt_arm64.h"
 
-
-#define CORE_REG(x)                                                           \
-	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |                \
+#define CORE_REG(x)                                            \
+	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 	 KVM_REG_ARM_CORE_REG(x))
 
-#define PSTATE_DAIF	(0xfULL << 6)
-#define PSTATE_EL1h	0x5ULL
-#define PSTATE_EL2h	0x9ULL
+#define PSTATE_DAIF (0xfULL << 6)
+#define PSTATE_EL1h 0x5ULL
+#define PSTATE_EL2h 0x9ULL
 
 extern char kvmt_guest_entry[];
 
@@ -26,7 +25,9 @@ static void set_dev_attr(int fd, uint32_t group, uint64_t attr, void *addr,
 			 const char *what)
 {
 	struct kvm_device_attr a = {
-		.group = group, .attr = attr, .addr = (uintptr_t)addr,
+		.group = group,
+		.attr = attr,
+		.addr = (uintptr_t)addr,
 	};
 
 	if (ioctl(fd, KVM_SET_DEVICE_ATTR, &a) < 0)
@@ -41,7 +42,8 @@ static void create_vgic(struct kvmt_vm *vm)
 	kvmt_ioctl(vm->fd, KVM_CREATE_DEVICE, &dev);
 	vm->irqchip_fd = dev.fd;
 	set_dev_attr(vm->irqchip_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
-		     KVM_VGIC_V3_ADDR_TYPE_DIST, &dist, "vGIC distributor address");
+		     KVM_VGIC_V3_ADDR_TYPE_DIST, &dist,
+		     "vGIC distributor address");
 	set_dev_attr(vm->irqchip_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
 		     KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist,
 		     "vGIC redistributor address");
@@ -101,7 +103,9 @@ int kvmt_pmu_filter(struct kvmt_vcpu *vcpu, uint16_t base, uint16_t nevents,
 		    uint8_t action)
 {
 	struct kvm_pmu_event_filter filter = {
-		.base_event = base, .nevents = nevents, .action = action,
+		.base_event = base,
+		.nevents = nevents,
+		.action = action,
 	};
 	struct kvm_device_attr a = {
 		.group = KVM_ARM_VCPU_PMU_V3_CTRL,
@@ -121,7 +125,8 @@ void kvmt_arch_vm_finalize(struct kvmt_vm *vm)
 	for (i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i]->features & KVMT_VCPU_PMU)
 			set_dev_attr(vm->vcpus[i]->fd, KVM_ARM_VCPU_PMU_V3_CTRL,
-				     KVM_ARM_VCPU_PMU_V3_INIT, NULL, "PMU init");
+				     KVM_ARM_VCPU_PMU_V3_INIT, NULL,
+				     "PMU init");
 }
 
 const char *kvmt_arch_exit_reason(struct kvmt_vcpu *vcpu)
@@ -133,7 +138,8 @@ const char *kvmt_arch_exit_reason(struct kvmt_vcpu *vcpu)
 	case KVM_EXIT_MMIO:
 		snprintf(buf, sizeof(buf), "MMIO %s at 0x%llx, %u bytes",
 			 run->mmio.is_write ? "write" : "read",
-			 (unsigned long long)run->mmio.phys_addr, run->mmio.len);
+			 (unsigned long long)run->mmio.phys_addr,
+			 run->mmio.len);
 		break;
 	case KVM_EXIT_SYSTEM_EVENT:
 		snprintf(buf, sizeof(buf), "system event %u",
@@ -141,7 +147,8 @@ const char *kvmt_arch_exit_reason(struct kvmt_vcpu *vcpu)
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
 		snprintf(buf, sizeof(buf), "failed entry, reason 0x%llx",
-			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+			 (unsigned long long)
+				 run->fail_entry.hardware_entry_failure_reason);
 		break;
 	default:
 		snprintf(buf, sizeof(buf), "exit reason %u", run->exit_reason);

@@ -12,12 +12,12 @@
 #include "../kvmt.h"
 
 /* Guest physical layout, clear of the test image at 0x400000. */
-#define KVMT_GICD_BASE		0x08000000ULL
-#define KVMT_GICR_BASE		0x080a0000ULL
-#define KVMT_PMU_IRQ		23	/* PPI, as on QEMU's virt board */
+#define KVMT_GICD_BASE 0x08000000ULL
+#define KVMT_GICR_BASE 0x080a0000ULL
+#define KVMT_PMU_IRQ   23 /* PPI, as on QEMU's virt board */
 
-#define KVMT_VCPU_PMU	(1ULL << KVM_ARM_VCPU_PMU_V3)
-#define KVMT_VCPU_EL2	(1ULL << KVM_ARM_VCPU_HAS_EL2)
+#define KVMT_VCPU_PMU (1ULL << KVM_ARM_VCPU_PMU_V3)
+#define KVMT_VCPU_EL2 (1ULL << KVM_ARM_VCPU_HAS_EL2)
 
 uint64_t kvmt_get_reg(struct kvmt_vcpu *vcpu, uint64_t id);
 void kvmt_set_reg(struct kvmt_vcpu *vcpu, uint64_t id, uint64_t val);

@@ -5,8 +5,8 @@
 #include "../guest.h"
 #include "pmu_guest.h"
 
-#define TEST_CTR_MASK ((1u << PMU_CTR_INST) | (1u << PMU_CTR_CYCLES) | \
-		       (1u << PMU_CYCLE_IDX))
+#define TEST_CTR_MASK \
+	((1u << PMU_CTR_INST) | (1u << PMU_CTR_CYCLES) | (1u << PMU_CYCLE_IDX))
 
 void pmu_guest_setup(uint32_t filter)
 {

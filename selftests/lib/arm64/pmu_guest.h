@@ -22,19 +22,19 @@
 /* Counters the tests program (event counter index). */
 enum pmu_test_counter {
 	PMU_CTR_INST,	/* INST_RETIRED */
-	PMU_CTR_CYCLES,	/* CPU_CYCLES on an event counter */
+	PMU_CTR_CYCLES, /* CPU_CYCLES on an event counter */
 	PMU_CTR_SWINC,	/* SW_INCR */
 	PMU_NR_TEST_CTRS,
 };
 
 struct pmu_sample {
-	uint64_t inst;		/* INST_RETIRED over the loop */
-	uint64_t cycles;	/* CPU_CYCLES (event counter) over the loop */
-	uint64_t ccnt;		/* PMCCNTR_EL0 over the loop */
-	uint64_t swinc;		/* SW_INCR after pmu_guest_swinc() */
+	uint64_t inst;	 /* INST_RETIRED over the loop */
+	uint64_t cycles; /* CPU_CYCLES (event counter) over the loop */
+	uint64_t ccnt;	 /* PMCCNTR_EL0 over the loop */
+	uint64_t swinc;	 /* SW_INCR after pmu_guest_swinc() */
 	uint64_t pmceid0;
 	uint64_t pmceid1;
-	uint64_t nr_counters;	/* PMCR_EL0.N */
+	uint64_t nr_counters; /* PMCR_EL0.N */
 };
 
 /*

@@ -14,19 +14,19 @@
 
 #include "kvmt_x86_64.h"
 
-#define PTE_PRESENT	(1ULL << 0)
-#define PTE_WRITE	(1ULL << 1)
-#define PTE_LARGE	(1ULL << 7)
+#define PTE_PRESENT (1ULL << 0)
+#define PTE_WRITE   (1ULL << 1)
+#define PTE_LARGE   (1ULL << 7)
 
-#define CR0_PE		(1ULL << 0)
-#define CR0_MP		(1ULL << 1)
-#define CR0_ET		(1ULL << 4)
-#define CR0_NE		(1ULL << 5)
-#define CR0_WP		(1ULL << 16)
-#define CR0_PG		(1ULL << 31)
-#define CR4_PAE		(1ULL << 5)
-#define EFER_LME	(1ULL << 8)
-#define EFER_LMA	(1ULL << 10)
+#define CR0_PE	 (1ULL << 0)
+#define CR0_MP	 (1ULL << 1)
+#define CR0_ET	 (1ULL << 4)
+#define CR0_NE	 (1ULL << 5)
+#define CR0_WP	 (1ULL << 16)
+#define CR0_PG	 (1ULL << 31)
+#define CR4_PAE	 (1ULL << 5)
+#define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
 
 void kvmt_guest_done_x86(void);
 
@@ -41,7 +41,8 @@ void kvmt_arch_vm_init(struct kvmt_vm *vm)
 	pml4 = kvmt_alloc_top(vm, 4096);
 	p = kvmt_gpa_to_hva(vm, pd, 4096);
 	for (i = 0; i < 512; i++)
-		p[i] = ((uint64_t)i << 21) | PTE_PRESENT | PTE_WRITE | PTE_LARGE;
+		p[i] = ((uint64_t)i << 21) | PTE_PRESENT | PTE_WRITE |
+		       PTE_LARGE;
 	p = kvmt_gpa_to_hva(vm, pdpt, 4096);
 	p[0] = pd | PTE_PRESENT | PTE_WRITE;
 	p = kvmt_gpa_to_hva(vm, pml4, 4096);
@@ -68,9 +69,16 @@ static void set_seg(struct kvm_segment *s, uint16_t sel, uint8_t type,
 		    bool code)
 {
 	*s = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
-		.present = 1, .dpl = 0, .db = code ? 0 : 1, .s = 1,
-		.l = code, .g = 1,
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = sel,
+		.type = type,
+		.present = 1,
+		.dpl = 0,
+		.db = code ? 0 : 1,
+		.s = 1,
+		.l = code,
+		.g = 1,
 	};
 }
 
@@ -88,8 +96,8 @@ void kvmt_arch_vcpu_init(struct kvmt_vcpu *vcpu, void (*guest_fn)(uint64_t),
 	sregs.cr3 = vm->page_table_root;
 	sregs.cr4 = CR4_PAE;
 	sregs.efer = EFER_LME | EFER_LMA;
-	set_seg(&sregs.cs, 0x8, 0xb, true);	/* execute/read, accessed */
-	set_seg(&sregs.ds, 0x10, 0x3, false);	/* read/write, accessed */
+	set_seg(&sregs.cs, 0x8, 0xb, true);   /* execute/read, accessed */
+	set_seg(&sregs.ds, 0x10, 0x3, false); /* read/write, accessed */
 	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
 	kvmt_ioctl(vcpu->fd, KVM_SET_SREGS, &sregs);
 
@@ -130,7 +138,8 @@ const char *kvmt_arch_exit_reason(struct kvmt_vcpu *vcpu)
 		return buf;
 	case KVM_EXIT_FAIL_ENTRY:
 		snprintf(buf, sizeof(buf), "failed entry, reason 0x%llx",
-			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+			 (unsigned long long)
+				 run->fail_entry.hardware_entry_failure_reason);
 		return buf;
 	case KVM_EXIT_INTERNAL_ERROR:
 		snprintf(buf, sizeof(buf), "internal error, suberror %u",

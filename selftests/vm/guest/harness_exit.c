@@ -20,8 +20,8 @@
 #define ISA_DEBUG_EXIT_PORT 0xf4
 
 #if defined(__aarch64__)
-#define SEMIHOSTING_SYS_EXIT_EXTENDED	0x20
-#define ADP_STOPPED_APPLICATION_EXIT	0x20026
+#define SEMIHOSTING_SYS_EXIT_EXTENDED 0x20
+#define ADP_STOPPED_APPLICATION_EXIT  0x20026
 
 static void exit_qemu(unsigned int code)
 {
@@ -42,7 +42,8 @@ static void exit_qemu(unsigned int code)
 
 int main(int argc, char **argv)
 {
-	unsigned int code = argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 0) : 1;
+	unsigned int code =
+		argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 0) : 1;
 
 	fflush(stdout);
 	sync();
