@@ -53,7 +53,7 @@ add_counts()
 # A host program that prints TAP: echo its checks, count them.
 run_host_tap()
 {
-	local name=$1 prog=$2 log=$logs/$1.log rc counts
+	local name=$1 prog=$2 log=$logs/${1//\//-}.log rc counts
 	printf '==> %s\n' "$name"
 	"$prog" >"$log" 2>&1
 	rc=$?
