@@ -45,6 +45,7 @@ MIN_QEMU=10.0
 MIN_LIBBPF=1.4
 
 missing=()
+native=$(dpkg --print-architecture)
 
 pkg_installed()
 {
@@ -88,8 +89,9 @@ install_backports()
 {
 	local qv lv
 	collect_missing "${BACKPORTS_PKGS[@]}"
-	qv=$(dpkg-query -W -f='${Version}' qemu-system-arm 2>/dev/null || true)
-	lv=$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || true)
+	# Name the native arch: libbpf-dev is installed for arm64 too.
+	qv=$(dpkg-query -W -f='${Version}' "qemu-system-arm:$native" 2>/dev/null || true)
+	lv=$(dpkg-query -W -f='${Version}' "libbpf-dev:$native" 2>/dev/null || true)
 	if ((${#missing[@]} == 0)) &&
 	   version_ge "$qv" "1:$MIN_QEMU" && version_ge "$lv" "1:$MIN_LIBBPF"; then
 		info "bookworm-backports packages: all present (qemu $qv, libbpf $lv)"
@@ -101,7 +103,7 @@ install_backports()
 		--no-install-recommends -t bookworm-backports "${BACKPORTS_PKGS[@]}" \
 		>"$VPMU_CACHE/apt/install-backports.log" 2>&1 ||
 		die "apt-get install from bookworm-backports failed; see $VPMU_CACHE/apt/install-backports.log"
-	qv=$(dpkg-query -W -f='${Version}' qemu-system-arm)
+	qv=$(dpkg-query -W -f='${Version}' "qemu-system-arm:$native")
 	version_ge "$qv" "1:$MIN_QEMU" || die "qemu-system-arm $qv is older than $MIN_QEMU"
 }
 
