@@ -23,6 +23,7 @@ ARCHES := arm64 x86_64
 SHELL := /bin/bash
 
 .PHONY: all deps source kernel $(addprefix kernel-,$(ARCHES)) selftests \
+	$(addprefix libbpf-,$(ARCHES)) \
 	$(addprefix selftests-,$(ARCHES)) check demo clean help
 
 all: kernel selftests
@@ -46,7 +47,11 @@ $(addprefix kernel-,$(ARCHES)): kernel-%: deps
 
 selftests: $(addprefix selftests-,$(ARCHES))
 
-$(addprefix selftests-,$(ARCHES)): selftests-%: kernel-%
+$(addprefix libbpf-,$(ARCHES)): libbpf-%: deps
+	@mkdir -p $(O)
+	@dir=$$(scripts/build-libbpf.sh $*) && ln -sfn "$$dir" $(O)/libbpf-$*
+
+$(addprefix selftests-,$(ARCHES)): selftests-%: kernel-% libbpf-%
 	@$(MAKE) --no-print-directory -f selftests/build.mk ARCH=$* O=$(O)
 
 check: deps kernel selftests

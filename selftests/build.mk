@@ -33,7 +33,7 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-pie \
 	  -isystem $(KHDR) -Iselftests $(ARCH_CFLAGS)
 LDFLAGS := -static -no-pie
 
-LIB_SRCS := selftests/lib/tap.c selftests/lib/kvmt.c \
+LIB_SRCS := selftests/lib/tap.c selftests/lib/kvmt.c selftests/lib/libbpf_tap.c \
 	    $(wildcard selftests/lib/$(ARCH)/*.c selftests/lib/$(ARCH)/*.S)
 LIB_OBJS := $(patsubst selftests/%,$(OUT)/obj/%.o,$(LIB_SRCS))
 TEST_SRCS := $(wildcard selftests/kvm/$(ARCH)/*.c)
@@ -41,13 +41,25 @@ TESTS := $(patsubst selftests/kvm/$(ARCH)/%.c,$(OUT)/tests/%,$(TEST_SRCS))
 SCRIPTS := $(patsubst selftests/kvm/$(ARCH)/%,$(OUT)/tests/%,\
 	     $(wildcard selftests/kvm/$(ARCH)/*.sh))
 # BPF: objects for the target kernel, and libbpf programs linked static.
+# Objects under selftests/bpf/progs are built for every arch, those under
+# selftests/kvm/ARCH/progs for that arch; a test includes the skeleton of
+# any of them as NAME.skel.h.  vmlinux.h comes from the test kernel's BTF.
 CLANG ?= clang-19
-BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -isystem $(KHDR) -I$(OUT)/inc
-BPF_PROGS := $(patsubst selftests/bpf/progs/%.bpf.c,$(OUT)/tests/%.bpf.o,\
-	       $(wildcard selftests/bpf/progs/*.bpf.c))
+BPFTOOL ?= bpftool
+KDIR ?= $(O)/kernel-$(ARCH)
+BPF_ARCH := $(if $(filter x86_64,$(ARCH)),x86,$(ARCH))
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -Wno-missing-declarations \
+	      -D__TARGET_ARCH_$(BPF_ARCH) \
+	      -isystem $(KHDR) -I$(OUT)/inc
+BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c selftests/kvm/$(ARCH)/progs/*.bpf.c)
+BPF_PROGS := $(patsubst %.bpf.c,$(OUT)/tests/%.bpf.o,$(notdir $(BPF_SRCS)))
+SKELS := $(patsubst %.bpf.c,$(OUT)/inc/%.skel.h,$(notdir $(BPF_SRCS)))
+vpath %.bpf.c selftests/bpf/progs selftests/kvm/$(ARCH)/progs
 BPF_TESTS := $(patsubst selftests/bpf/%.c,$(OUT)/tests/%,$(wildcard selftests/bpf/*.c)) \
 	     $(patsubst selftests/bpf/%,$(OUT)/tests/%,$(wildcard selftests/bpf/*.sh))
-LIBBPF_LIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a
+# libbpf from the 7.3 tree (scripts/build-libbpf.sh), linked static.
+LIBBPF ?= $(O)/libbpf-$(ARCH)
+LIBBPF_LIBS := $(LIBBPF)/lib64/libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a
 
 DEMO_SRCS := $(wildcard selftests/demo/$(ARCH)/*.c)
 DEMOS := $(patsubst selftests/demo/$(ARCH)/%.c,$(OUT)/demo/%,$(DEMO_SRCS))
@@ -66,10 +78,10 @@ all: $(TESTS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS) $(BPF_PROGS) $(BPF_TESTS)
 $(KHDR)/linux/kvm.h:
 	$(error no kernel headers in $(KHDR): run 'make kernel' first)
 
-$(OUT)/obj/%.c.o: selftests/%.c $(KHDR)/linux/kvm.h
+$(OUT)/obj/%.c.o: selftests/%.c $(KHDR)/linux/kvm.h $(SKELS) $(OUT)/inc/bpf
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -I$(OUT)/inc -MMD -MP -c -o $@ $<
 
 $(OUT)/obj/%.S.o: selftests/%.S
 	$(call msg,AS,$@)
@@ -83,22 +95,25 @@ $(OUT)/libkvmt.a: $(LIB_OBJS)
 $(OUT)/tests/%: $(OUT)/obj/kvm/$(ARCH)/%.c.o $(OUT)/libkvmt.a
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS)
 
-# libbpf's headers live in /usr/include/bpf, which a cross compiler does
-# not search; expose just that directory.
-$(OUT)/inc/bpf:
-	$(Q)mkdir -p $(@D) && ln -sfn /usr/include/bpf $@
+# Expose just libbpf's headers (not all of its include directory).
+$(OUT)/inc/bpf: $(LIBBPF)/include/bpf/libbpf.h
+	$(Q)mkdir -p $(@D) && ln -sfn $(abspath $(LIBBPF))/include/bpf $@
 
-$(OUT)/tests/%.bpf.o: selftests/bpf/progs/%.bpf.c $(OUT)/inc/bpf $(KHDR)/linux/kvm.h
+$(OUT)/inc/vmlinux.h: $(KDIR)/vmlinux
+	$(call msg,BTF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPFTOOL) btf dump file $< format c >$@.tmp && mv $@.tmp $@
+
+$(OUT)/tests/%.bpf.o: %.bpf.c $(OUT)/inc/bpf $(OUT)/inc/vmlinux.h $(KHDR)/linux/kvm.h
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 
-$(OUT)/obj/bpf/%.c.o: selftests/bpf/%.c $(OUT)/inc/bpf $(KHDR)/linux/kvm.h
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -I$(OUT)/inc -MMD -MP -c -o $@ $<
+$(OUT)/inc/%.skel.h: $(OUT)/tests/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* >$@.tmp && mv $@.tmp $@
 
 $(OUT)/tests/%: $(OUT)/obj/bpf/%.c.o $(OUT)/libkvmt.a
 	$(call msg,LD,$@)

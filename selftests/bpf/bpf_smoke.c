@@ -12,19 +12,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "../lib/libbpf_tap.h"
 #include "../lib/tap.h"
 
 #define OBJ_PATH "/tests/smoke.bpf.o"
 #define REPEAT	 5
-
-static int quiet_print(enum libbpf_print_level level, const char *fmt,
-		       va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	printf("# libbpf: ");
-	return vprintf(fmt, ap);
-}
 
 int main(void)
 {
@@ -37,7 +29,7 @@ int main(void)
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt,
 		    .data_size_in = sizeof(pkt), .repeat = REPEAT);
 
-	libbpf_set_print(quiet_print);
+	tap_libbpf_quiet();
 	tap_plan(5);
 	obj = bpf_object__open_file(OBJ_PATH, NULL);
 	if (!tap_check(obj != NULL, "libbpf opens %s", OBJ_PATH))

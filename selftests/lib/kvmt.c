@@ -122,6 +122,7 @@ struct kvmt_vm *kvmt_vm_create(void)
 
 	if (!vm)
 		kvmt_die("out of memory");
+	vm->irqchip_fd = -1;
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
 		goto fail;
@@ -149,6 +150,9 @@ void kvmt_vm_free(struct kvmt_vm *vm)
 	}
 	if (vm->mem)
 		munmap(vm->mem, vm->mem_size);
+	/* A device fd holds a reference on the VM: close it too. */
+	if (vm->irqchip_fd >= 0)
+		close(vm->irqchip_fd);
 	close(vm->fd);
 	close(vm->kvm_fd);
 	free(vm);

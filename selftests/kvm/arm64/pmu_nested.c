@@ -12,6 +12,7 @@
  * counts.  Then the guest hypervisor drops to vEL1 (as it would to run
  * its own guest, stage 2 off) and the same counters obey P there.
  */
+#include "../../lib/arm64/guest_el2.h"
 #include "../../lib/arm64/kvmt_arm64.h"
 #include "../../lib/arm64/pmu_guest.h"
 #include "../../lib/guest.h"
@@ -34,15 +35,6 @@ struct nested_result {
 static struct nested_result res;
 static uint8_t el1_stack[16384] __attribute__((aligned(16)));
 
-#define HCR_EL2_RW     (1ULL << 31)
-#define HCR_EL2_TGE    (1ULL << 27)
-#define HCR_EL2_E2H    (1ULL << 34)
-#define SPSR_EL1h_DAIF 0x3c5ULL
-/* VBAR_EL12: VBAR_EL1 as seen from EL2 when HCR_EL2.E2H is set. */
-#define vbar_el12      S3_5_C12_C0_0
-
-extern char kvmt_guest_vectors[];
-
 /* Runs at vEL1 after the guest hypervisor's ERET. */
 static void guest_el1(void)
 {
@@ -54,22 +46,6 @@ static void guest_el1(void)
 		GUEST_DONE();
 }
 
-/* From vEL2, enter guest_el1 at EL1h with stage 2 off. */
-static void enter_el1(void)
-{
-	uint64_t hcr = read_sysreg(hcr_el2);
-
-	if (hcr & HCR_EL2_E2H)
-		write_sysreg((uintptr_t)kvmt_guest_vectors, vbar_el12);
-	else
-		write_sysreg((uintptr_t)kvmt_guest_vectors, vbar_el1);
-	write_sysreg((hcr | HCR_EL2_RW) & ~HCR_EL2_TGE, hcr_el2);
-	write_sysreg((uintptr_t)(el1_stack + sizeof(el1_stack)), sp_el1);
-	write_sysreg((uintptr_t)guest_el1, elr_el2);
-	write_sysreg(SPSR_EL1h_DAIF, spsr_el2);
-	asm volatile("isb; eret" : : : "memory");
-}
-
 static void guest_main(uint64_t arg)
 {
 	(void)arg;
@@ -78,7 +54,7 @@ static void guest_main(uint64_t arg)
 	pmu_guest_measure(&res.none, 0, LOOP_N, 0);
 	pmu_guest_measure(&res.nsh_p, PMEVTYPER_NSH | PMEVTYPER_P, LOOP_N, 0);
 	pmu_guest_measure(&res.nsh_u, PMEVTYPER_NSH | PMEVTYPER_U, LOOP_N, 0);
-	enter_el1();
+	guest_enter_el1(guest_el1, el1_stack + sizeof(el1_stack));
 }
 
 int main(void)

@@ -17,17 +17,8 @@
 
 static void guest_main(uint64_t arg)
 {
-	int i;
-
 	(void)arg;
-	pmu_guest_setup(0);
-	pmu_guest_reset();
-	for (i = 0; i < SLICES; i++) {
-		pmu_guest_count_loop(LOOP_N);
-		/* Reading the counter is not part of the counted region. */
-		guest_ucall(UCALL_SYNC, i, pmu_read_evcntr(PMU_CTR_INST),
-			    pmu_read_evcntr(PMU_CTR_CYCLES), 0, 0);
-	}
+	pmu_guest_count_slices(LOOP_N, SLICES);
 }
 
 int main(void)

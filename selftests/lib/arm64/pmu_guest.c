@@ -70,6 +70,19 @@ void pmu_guest_read(struct pmu_sample *s)
 	s->nr_counters = PMCR_N(read_sysreg(pmcr_el0));
 }
 
+void pmu_guest_count_slices(uint64_t n, int slices)
+{
+	int i;
+
+	pmu_guest_setup(0);
+	pmu_guest_reset();
+	for (i = 0; i < slices; i++) {
+		pmu_guest_count_loop(n);
+		guest_ucall(UCALL_SYNC, i, pmu_read_evcntr(PMU_CTR_INST),
+			    pmu_read_evcntr(PMU_CTR_CYCLES), 0, 0);
+	}
+}
+
 void pmu_guest_measure(struct pmu_sample *s, uint32_t filter, uint64_t n,
 		       uint64_t k)
 {

@@ -56,6 +56,13 @@ void pmu_guest_swinc(uint64_t n);
 /* Read back every counter and ID register into @s. */
 void pmu_guest_read(struct pmu_sample *s);
 
+/*
+ * Program the counters once, then run @slices loops of @n iterations,
+ * pausing after each with UCALL_SYNC(i, INST_RETIRED, CPU_CYCLES): the
+ * cumulative counts, read outside the counted region.
+ */
+void pmu_guest_count_slices(uint64_t n, int slices);
+
 /* setup + reset + loop(n) + swinc(k) + read, the common measurement. */
 void pmu_guest_measure(struct pmu_sample *s, uint32_t filter, uint64_t n,
 		       uint64_t k);
