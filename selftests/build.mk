@@ -101,10 +101,21 @@ $(OUT)/tests/%: $(OUT)/obj/kvm/$(ARCH)/%.c.o $(OUT)/libkvmt.a
 $(OUT)/inc/bpf: $(LIBBPF)/include/bpf/libbpf.h
 	$(Q)mkdir -p $(@D) && ln -sfn $(abspath $(LIBBPF))/include/bpf $@
 
+# x86 KVM is a module: its types (kvm_pmu_policy_ops among them) are in
+# kvm.ko's BTF, split from vmlinux's; dumping it with vmlinux as the base
+# gives both.
+ifeq ($(ARCH),x86_64)
+BTF_SRC = $(shell find -L $(KDIR)/modules -name kvm.ko | head -1)
+BTF_BASE := -B $(KDIR)/vmlinux
+else
+BTF_SRC := $(KDIR)/vmlinux
+BTF_BASE :=
+endif
+
 $(OUT)/inc/vmlinux.h: $(KDIR)/vmlinux
 	$(call msg,BTF,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(BPFTOOL) btf dump file $< format c >$@.tmp && mv $@.tmp $@
+	$(Q)$(BPFTOOL) $(BTF_BASE) btf dump file $(BTF_SRC) format c >$@.tmp && mv $@.tmp $@
 
 $(OUT)/tests/%.bpf.o: %.bpf.c $(OUT)/inc/bpf $(OUT)/inc/vmlinux.h $(KHDR)/linux/kvm.h
 	$(call msg,CLANG,$@)

@@ -3,14 +3,15 @@
  * pmu_policy: BPF policies (kvm_pmu_policy_ops) decide which PMU events
  * arm64 guests count, on top of the VMM's static filter.
  *
- * The test policies (progs/test_policy.bpf.c) deny events
+ * The test policies (selftests/bpf/progs/test_policy.bpf.c) deny events
  * listed in maps, by the cgroup the VM was created from.  VMs are created
  * from two cgroups, X and Y, and measure with exact counts (QEMU -icount),
  * so "denied" is 0 and "allowed" is the closed form, never "about right".
  * Checked: per-cgroup denial, SW_INCR and PMCEID coverage, deny-wins with
  * the static filter, VM lifecycle reports, re-evaluation between KVM_RUN
  * slices (map change + refresh kfunc, attach, detach, and a link update
- * swapping policies), two instances at once,
+ * swapping policies), pmu_load keeping a counter disabled for a run, two
+ * instances at once,
  * scope by cgroup, invalid verdicts, and the privilege and sleepable
  * checks.
  */
@@ -32,12 +33,12 @@
 #include "../../lib/guest.h"
 #include "../../lib/libbpf_tap.h"
 #include "../../lib/tap.h"
-#include "progs/test_policy.h"
+#include "../../bpf/progs/test_policy.h"
 #include "test_policy.skel.h"
 
 #define LOOP_N 20000ULL
 #define SWINC_N 30ULL
-#define SLICES 7
+#define SLICES 9
 #define EXACT PMU_LOOP_INSTS(LOOP_N)
 
 #define CG_ROOT "/sys/fs/cgroup"
@@ -149,6 +150,15 @@ static uint64_t stat_read(int idx)
 
 	bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &k, &v);
 	return v;
+}
+
+static void load_mask(uint64_t mask)
+{
+	__u32 k = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.load_mask), &k, &mask,
+				BPF_ANY))
+		kvmt_die("load_mask update: %s", strerror(errno));
 }
 
 static struct bpf_link *attach(struct bpf_map *map)
@@ -270,6 +280,16 @@ static void test_reevaluation(void)
 		  "... and swaps back");
 	deny(bpf_map__fd(skel->maps.deny_b), 0, PMU_EV_INST_RETIRED, false);
 	TAP_CHECK_EQ(slice(vcpu, &last), EXACT, "slice 6: policy_a again, counting");
+
+	/* pmu_load keeps a counter disabled for the runs it says. */
+	load_mask(1u << PMU_CTR_INST);
+	TAP_CHECK_EQ(slice(vcpu, &last), 0, "slice 7: pmu_load keeps INST_RETIRED's counter disabled");
+	load_mask(0);
+	TAP_CHECK_EQ(slice(vcpu, &last), EXACT, "slice 8: released, it counts again");
+	tap_check(stat_read(STAT_LOADS) > 0 && stat_read(STAT_PUTS) > 0,
+		  "pmu_load and pmu_put were called (%llu, %llu)",
+		  (unsigned long long)stat_read(STAT_LOADS),
+		  (unsigned long long)stat_read(STAT_PUTS));
 	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
 	kvmt_vm_free(vm);
 }
@@ -422,7 +442,7 @@ int main(void)
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		tap_skip_all("no kernel BTF");
 	tap_libbpf_quiet();
-	tap_plan(35);
+	tap_plan(38);
 
 	cg_x = make_cgroup(CG_X);
 	cg_y = make_cgroup(CG_Y);

@@ -22,7 +22,7 @@
 #include "../../lib/arm64/pmu_guest.h"
 #include "../../lib/guest.h"
 #include "../../lib/tap.h"
-#include "progs/test_policy.h"
+#include "../../bpf/progs/test_policy.h"
 #include "test_policy.skel.h"
 
 #define LOOP_N 20000ULL
@@ -95,7 +95,7 @@ int main(void)
 	if (!kvmt_has_cap(vm, KVM_CAP_ARM_EL2))
 		tap_skip_all("KVM offers no nested virtualization (boot with kvm-arm.mode=nested on an FEAT_NV2 CPU)");
 	kvmt_vm_free(vm);
-	tap_plan(13);
+	tap_plan(14);
 
 	skel = test_policy__open_and_load();
 	if (!tap_check(skel != NULL, "the test policies load"))
@@ -115,6 +115,9 @@ int main(void)
 	tap_check(stat_read(skel, STAT_HYP_CALLS) > 0,
 		  "the policy saw decisions in hyp context (%llu)",
 		  (unsigned long long)stat_read(skel, STAT_HYP_CALLS));
+	tap_check(stat_read(skel, STAT_NESTED_REPROGRAMS) > 0,
+		  "nested transitions asked the policy which counters to reprogram (%llu)",
+		  (unsigned long long)stat_read(skel, STAT_NESTED_REPROGRAMS));
 	tap_check(stat_read(skel, STAT_NESTED_CALLS) > 0,
 		  "the policy saw decisions for the nested guest (%llu)",
 		  (unsigned long long)stat_read(skel, STAT_NESTED_CALLS));
