@@ -34,6 +34,7 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-pie \
 LDFLAGS := -static -no-pie
 
 LIB_SRCS := selftests/lib/tap.c selftests/lib/kvmt.c selftests/lib/libbpf_tap.c \
+	    selftests/lib/policy_test.c \
 	    $(wildcard selftests/lib/$(ARCH)/*.c selftests/lib/$(ARCH)/*.S)
 LIB_OBJS := $(patsubst selftests/%,$(OUT)/obj/%.o,$(LIB_SRCS))
 TEST_SRCS := $(wildcard selftests/kvm/$(ARCH)/*.c)

@@ -16,13 +16,9 @@
  * checks.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -32,6 +28,7 @@
 #include "../../lib/arm64/pmu_guest.h"
 #include "../../lib/guest.h"
 #include "../../lib/libbpf_tap.h"
+#include "../../lib/policy_test.h"
 #include "../../lib/tap.h"
 #include "../../bpf/progs/test_policy.h"
 #include "test_policy.skel.h"
@@ -41,7 +38,7 @@
 #define SLICES 9
 #define EXACT PMU_LOOP_INSTS(LOOP_N)
 
-#define CG_ROOT "/sys/fs/cgroup"
+#define CG_ROOT PT_CGROUP_ROOT
 #define CG_X CG_ROOT "/vpmu-x"
 #define CG_Y CG_ROOT "/vpmu-y"
 
@@ -65,39 +62,16 @@ static struct test_policy *skel;
 static struct bpf_link *link_a;
 static uint64_t cg_x, cg_y;
 
-static uint64_t make_cgroup(const char *path)
-{
-	struct stat st;
-
-	if (mkdir(path, 0755) && errno != EEXIST)
-		kvmt_die("mkdir %s: %s", path, strerror(errno));
-	if (stat(path, &st))
-		kvmt_die("stat %s: %s", path, strerror(errno));
-	return st.st_ino;	/* a cgroup v2 id is its directory's inode */
-}
-
 /* Move this process into @cg (a cgroup directory). */
-static void enter_cgroup(const char *cg)
-{
-	char path[256];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
-	fd = open(path, O_WRONLY);
-	if (fd < 0 || write(fd, "0", 1) != 1)
-		kvmt_die("joining %s: %s", cg, strerror(errno));
-	close(fd);
-}
-
 /* Create a VM from cgroup @cg, with an optional static allow-list. */
 static struct kvmt_vm *vm_in(const char *cg, struct kvmt_vcpu **vcpu,
 			     void (*fn)(uint64_t), int allow_event)
 {
 	struct kvmt_vm *vm;
 
-	enter_cgroup(cg);
+	pt_enter_cgroup(cg);
 	vm = kvmt_vm_create();
-	enter_cgroup(CG_ROOT);
+	pt_enter_cgroup(CG_ROOT);
 	if (!vm)
 		kvmt_die("cannot create a VM");
 	*vcpu = kvmt_vcpu_add(vm, KVMT_VCPU_PMU, fn, 0);
@@ -130,28 +104,6 @@ static void deny(int map_fd, uint64_t cgroup_id, uint32_t event, bool on)
 		kvmt_die("deny map update: %s", strerror(errno));
 }
 
-static void refresh_all(void)
-{
-	struct refresh_args args = { .vm_id = 0 };
-	/* A SYSCALL program's context is copied back to ctx_in. */
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &args,
-		    .ctx_size_in = sizeof(args));
-
-	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.refresh), &opts))
-		kvmt_die("running the refresh program: %s", strerror(errno));
-	if (args.ret < 0)
-		kvmt_die("bpf_kvm_pmu_policy_refresh: %d", args.ret);
-}
-
-static uint64_t stat_read(int idx)
-{
-	__u32 k = idx;
-	__u64 v = 0;
-
-	bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &k, &v);
-	return v;
-}
-
 static void load_mask(uint64_t mask)
 {
 	__u32 k = 0;
@@ -159,6 +111,19 @@ static void load_mask(uint64_t mask)
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.load_mask), &k, &mask,
 				BPF_ANY))
 		kvmt_die("load_mask update: %s", strerror(errno));
+}
+
+static void refresh_all(void)
+{
+	int ret = pt_refresh(bpf_program__fd(skel->progs.refresh), 0);
+
+	if (ret < 0)
+		kvmt_die("refreshing every VM: %d", ret);
+}
+
+static uint64_t stat_read(int idx)
+{
+	return pt_stat(bpf_map__fd(skel->maps.stats), idx);
 }
 
 static struct bpf_link *attach(struct bpf_map *map)
@@ -216,18 +181,10 @@ static void test_lifecycle(void)
 	struct kvmt_vcpu *vcpu;
 	struct kvmt_vm *vm;
 	struct vm_rec rec;
-	__u64 key, next, mine = 0;
-	bool first = true;
+	__u64 mine;
 
 	vm = vm_in(CG_X, &vcpu, guest_measure, -1);
-	/* VM ids only grow: the newest live record from us in X is this VM. */
-	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
-		first = false;
-		key = next;
-		if (!bpf_map_lookup_elem(fd, &key, &rec) && rec.alive &&
-		    rec.cgroup_id == cg_x && rec.tgid == getpid() && key > mine)
-			mine = key;
-	}
+	mine = pt_find_vm(fd, cg_x);
 	tap_check(mine != 0,
 		  "vm_init reported the VM (id %llu) with cgroup X's id and our tgid",
 		  (unsigned long long)mine);
@@ -294,44 +251,6 @@ static void test_reevaluation(void)
 	kvmt_vm_free(vm);
 }
 
-static char debugfs_buf[1024];
-
-/* Read kvm/pmu_policies; print it as a TAP comment. */
-static const char *read_policies(void)
-{
-	int fd = open("/sys/kernel/debug/kvm/pmu_policies", O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, debugfs_buf, sizeof(debugfs_buf) - 1);
-	char shown[sizeof(debugfs_buf)], *c;
-
-	if (fd >= 0)
-		close(fd);
-	debugfs_buf[n > 0 ? n : 0] = 0;
-	strcpy(shown, debugfs_buf);
-	for (c = shown; *c; c++)
-		if (*c == '\n')
-			*c = '|';
-	tap_diag("pmu_policies: %s", shown);
-	return debugfs_buf;
-}
-
-/* The invalid_verdicts count debugfs shows for policy @name, or -1. */
-static long invalid_verdicts(const char *name)
-{
-	const char *line = read_policies();
-	char n[32];
-	unsigned long long scope;
-	long invalid;
-
-	while (line && *line) {
-		if (sscanf(line, "%31s %llu %ld", n, &scope, &invalid) == 3 &&
-		    !strcmp(n, name))
-			return invalid;
-		line = strchr(line, '\n');
-		line = line ? line + 1 : NULL;
-	}
-	return -1;
-}
-
 static void test_two_instances(void)
 {
 	struct bpf_link *link_b;
@@ -340,7 +259,7 @@ static void test_two_instances(void)
 	deny(bpf_map__fd(skel->maps.deny_a), 0, PMU_EV_INST_RETIRED, true);
 	deny(bpf_map__fd(skel->maps.deny_b), 0, PMU_EV_CPU_CYCLES, true);
 	link_b = attach(skel->maps.policy_b);
-	tap_check(strstr(read_policies(), "test_a 0 0\ntest_b 0 0\n"),
+	tap_check(strstr(pt_read_policies(), "test_a 0 0\ntest_b 0 0\n"),
 		  "debugfs lists both policies in attach order");
 	y = measure_in(CG_Y, -1);
 	tap_check(y.inst == 0 && y.cycles == 0,
@@ -366,7 +285,7 @@ static void test_invalid_verdict(void)
 	y = measure_in(CG_Y, -1);
 	bpf_map_update_elem(fd, &k1, &off, BPF_ANY);
 	TAP_CHECK_EQ(y.inst, 0, "an invalid verdict (7) denies");
-	tap_check(invalid_verdicts("test_a") > 0,
+	tap_check(pt_invalid_verdicts("test_a") > 0,
 		  "the invalid verdict is counted for the policy in debugfs");
 }
 
@@ -397,27 +316,6 @@ static void test_scope(void)
 	test_policy__destroy(scoped);
 }
 
-/* Attaching needs privilege: an unprivileged child must fail to load. */
-static void test_unprivileged(void)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		struct test_policy *p;
-
-		libbpf_set_print(NULL);
-		if (setgid(65534) || setuid(65534))
-			_exit(2);
-		p = test_policy__open_and_load();
-		_exit(p ? 0 : (errno == EPERM || errno == EACCES) ? 1 : 3);
-	}
-	waitpid(pid, &status, 0);
-	tap_check(WIFEXITED(status) && WEXITSTATUS(status) == 1,
-		  "an unprivileged user cannot load a policy (EPERM), status 0x%x",
-		  status);
-}
-
 static void test_sleepable_rejected(void)
 {
 	struct bpf_object *obj;
@@ -444,8 +342,8 @@ int main(void)
 	tap_libbpf_quiet();
 	tap_plan(38);
 
-	cg_x = make_cgroup(CG_X);
-	cg_y = make_cgroup(CG_Y);
+	cg_x = pt_make_cgroup(CG_X);
+	cg_y = pt_make_cgroup(CG_Y);
 	skel = test_policy__open_and_load();
 	if (!tap_check(skel != NULL, "the verifier accepts the test policies"))
 		tap_bail("cannot load the policies: %s", strerror(errno));
@@ -459,11 +357,12 @@ int main(void)
 	test_two_instances();
 	test_invalid_verdict();
 	test_scope();
-	test_unprivileged();
+	tap_check(pt_unprivileged_load_refused((void *(*)(void))test_policy__open_and_load),
+		  "an unprivileged user cannot load a policy (EPERM)");
 	test_sleepable_rejected();
 
 	bpf_link__destroy(link_a);
-	tap_check(!strcmp(read_policies(), "name scope_cgroup_id invalid_verdicts\n"),
+	tap_check(!strcmp(pt_read_policies(), "name scope_cgroup_id invalid_verdicts\n"),
 		  "after detach no policy is listed");
 	test_policy__destroy(skel);
 	return tap_finish();

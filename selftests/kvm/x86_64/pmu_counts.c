@@ -11,14 +11,13 @@
  * AMD PerfEvtSel0/PerfCtr0, event 0xC0 (instructions retired) on both.
  */
 #include <errno.h>
-#include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../../lib/x86_64/kvmt_x86_64.h"
 #include "../../lib/guest.h"
+#include "../../lib/policy_test.h"
 #include "../../lib/tap.h"
 
 #define LOOP_N		100000ULL
@@ -62,23 +61,6 @@ static void guest_main(uint64_t n)
 	guest_count = rdmsr(guest_msrs.ctr);
 }
 
-/* Whether the host (this kernel) can count hardware instructions. */
-static int host_pmu_errno(void)
-{
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_HARDWARE,
-		.size = sizeof(attr),
-		.config = PERF_COUNT_HW_INSTRUCTIONS,
-		.exclude_kernel = 1,
-	};
-	int fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
-
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
 static uint64_t run_guest(const struct kvm_pmu_event_filter *filter)
 {
 	struct kvmt_vcpu *vcpu;
@@ -103,7 +85,7 @@ int main(void)
 	uint64_t count;
 	int err;
 
-	err = host_pmu_errno();
+	err = pt_host_pmu_errno();
 	if (err)
 		tap_skip_all(
 			"no hardware PMU under TCG "

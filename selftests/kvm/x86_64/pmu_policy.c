@@ -13,13 +13,8 @@
  * with the reason, on hardware it checks that a denied event reads 0.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/perf_event.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -28,11 +23,12 @@
 #include "../../lib/x86_64/kvmt_x86_64.h"
 #include "../../lib/guest.h"
 #include "../../lib/libbpf_tap.h"
+#include "../../lib/policy_test.h"
 #include "../../lib/tap.h"
 #include "../../bpf/progs/test_policy.h"
 #include "test_policy.skel.h"
 
-#define CG_ROOT "/sys/fs/cgroup"
+#define CG_ROOT PT_CGROUP_ROOT
 #define CG_X CG_ROOT "/vpmu-x"
 #define LOOP_N 100000ULL
 #define EV_INST_RETIRED 0xc0
@@ -76,10 +72,7 @@ static void guest_toggle_svme(uint64_t arg)
 
 static uint64_t stat_read(__u32 k)
 {
-	__u64 v = 0;
-
-	bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &k, &v);
-	return v;
+	return pt_stat(bpf_map__fd(skel->maps.stats), k);
 }
 
 /* EFER.SVME toggles reach nested_reprogram, PMU or not. */
@@ -110,93 +103,13 @@ static void test_nested_reprogram(void)
 		  (unsigned long long)(stat_read(STAT_NESTED_REPROGRAMS) - before));
 }
 
-static uint64_t make_cgroup(const char *path)
-{
-	struct stat st;
-
-	if (mkdir(path, 0755) && errno != EEXIST)
-		kvmt_die("mkdir %s: %s", path, strerror(errno));
-	if (stat(path, &st))
-		kvmt_die("stat %s: %s", path, strerror(errno));
-	return st.st_ino;
-}
-
-static void enter_cgroup(const char *cg)
-{
-	char path[256];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
-	fd = open(path, O_WRONLY);
-	if (fd < 0 || write(fd, "0", 1) != 1)
-		kvmt_die("joining %s: %s", cg, strerror(errno));
-	close(fd);
-}
-
-static const char *read_policies(void)
-{
-	static char buf[1024];
-	int fd = open("/sys/kernel/debug/kvm/pmu_policies", O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	return buf;
-}
-
-static int refresh(uint64_t vm_id)
-{
-	struct refresh_args args = { .vm_id = vm_id };
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &args,
-		    .ctx_size_in = sizeof(args));
-
-	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.refresh), &opts))
-		return -errno;
-	return args.ret;
-}
-
-/* The newest live VM record vm_init made for us from cgroup @cg, or 0. */
-static uint64_t find_vm(uint64_t cg)
-{
-	int fd = bpf_map__fd(skel->maps.vms);
-	__u64 key, next, mine = 0;
-	struct vm_rec rec;
-	bool first = true;
-
-	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
-		first = false;
-		key = next;
-		if (!bpf_map_lookup_elem(fd, &key, &rec) && rec.alive &&
-		    rec.cgroup_id == cg && rec.tgid == getpid() && key > mine)
-			mine = key;
-	}
-	return mine;
-}
-
-static int host_pmu_errno(void)
-{
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_HARDWARE,
-		.size = sizeof(attr),
-		.config = PERF_COUNT_HW_INSTRUCTIONS,
-		.exclude_kernel = 1,
-	};
-	int fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
-
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
 /* On hardware: a VM whose policy denies 0xC0 counts nothing. */
 static void test_counting(void)
 {
 	struct deny_key k = { .event = EV_INST_RETIRED };
 	struct kvmt_vcpu *vcpu;
 	struct kvmt_vm *vm;
-	int err = host_pmu_errno();
+	int err = pt_host_pmu_errno();
 	__u8 one = 1;
 
 	if (err) {
@@ -227,25 +140,6 @@ static void test_counting(void)
 	bpf_map_delete_elem(bpf_map__fd(skel->maps.deny_a), &k);
 }
 
-static void test_unprivileged(void)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		struct test_policy *p;
-
-		libbpf_set_print(NULL);
-		if (setgid(65534) || setuid(65534))
-			_exit(2);
-		p = test_policy__open_and_load();
-		_exit(p ? 0 : (errno == EPERM || errno == EACCES) ? 1 : 3);
-	}
-	waitpid(pid, &status, 0);
-	tap_check(WIFEXITED(status) && WEXITSTATUS(status) == 1,
-		  "an unprivileged user cannot load a policy (status 0x%x)", status);
-}
-
 int main(void)
 {
 	struct kvmt_vcpu *vcpu;
@@ -268,19 +162,19 @@ int main(void)
 	link = bpf_map__attach_struct_ops(skel->maps.policy_a);
 	if (!tap_check(link != NULL, "policy_a attaches"))
 		tap_bail("cannot attach: %s", strerror(errno));
-	tap_check(strstr(read_policies(), "\ntest_a 0 0\n") != NULL,
+	tap_check(strstr(pt_read_policies(), "\ntest_a 0 0\n") != NULL,
 		  "debugfs kvm/pmu_policies lists it");
 
-	cg_x = make_cgroup(CG_X);
-	enter_cgroup(CG_X);
+	cg_x = pt_make_cgroup(CG_X);
+	pt_enter_cgroup(CG_X);
 	vm = kvmt_vm_create();
-	enter_cgroup(CG_ROOT);
+	pt_enter_cgroup(CG_ROOT);
 	vcpu = kvmt_vcpu_add(vm, 0, guest_idle, 0);
-	id = find_vm(cg_x);
+	id = pt_find_vm(bpf_map__fd(skel->maps.vms), cg_x);
 	tap_check(id != 0,
 		  "vm_init reported the VM (id %llu) with cgroup X's id and our tgid",
 		  (unsigned long long)id);
-	TAP_CHECK_EQ(refresh(id), 1, "the refresh kfunc reaches the VM");
+	TAP_CHECK_EQ(pt_refresh(bpf_program__fd(skel->progs.refresh), id), 1, "the refresh kfunc reaches the VM");
 	TAP_CHECK_EQ(kvmt_vcpu_run(vcpu).cmd, UCALL_DONE,
 		     "the VM runs with the policy attached");
 	kvmt_vm_free(vm);
@@ -291,10 +185,11 @@ int main(void)
 
 	test_nested_reprogram();
 	test_counting();
-	test_unprivileged();
+	tap_check(pt_unprivileged_load_refused((void *(*)(void))test_policy__open_and_load),
+		  "an unprivileged user cannot load a policy (EPERM)");
 
 	bpf_link__destroy(link);
-	tap_check(!strstr(read_policies(), "test_a"), "after detach it is gone");
+	tap_check(!strstr(pt_read_policies(), "test_a"), "after detach it is gone");
 	test_policy__destroy(skel);
 	return tap_finish();
 }
