@@ -52,15 +52,22 @@ BPF_ARCH := $(if $(filter x86_64,$(ARCH)),x86,$(ARCH))
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -Wno-missing-declarations \
 	      -D__TARGET_ARCH_$(BPF_ARCH) \
 	      -isystem $(KHDR) -I$(OUT)/inc
-BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c selftests/kvm/$(ARCH)/progs/*.bpf.c)
+BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c selftests/kvm/$(ARCH)/progs/*.bpf.c \
+	      bpf/tests/*.bpf.c)
 BPF_PROGS := $(patsubst %.bpf.c,$(OUT)/tests/%.bpf.o,$(notdir $(BPF_SRCS)))
 SKELS := $(patsubst %.bpf.c,$(OUT)/inc/%.skel.h,$(notdir $(BPF_SRCS)))
-vpath %.bpf.c selftests/bpf/progs selftests/kvm/$(ARCH)/progs
+vpath %.bpf.c selftests/bpf/progs selftests/kvm/$(ARCH)/progs bpf/tests
 BPF_TESTS := $(patsubst selftests/bpf/%.c,$(OUT)/tests/%,$(wildcard selftests/bpf/*.c)) \
 	     $(patsubst selftests/bpf/%,$(OUT)/tests/%,$(wildcard selftests/bpf/*.sh))
 # libbpf from the 7.3 tree (scripts/build-libbpf.sh), linked static.
 LIBBPF ?= $(O)/libbpf-$(ARCH)
 LIBBPF_LIBS := $(LIBBPF)/lib64/libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a
+
+# Host unit tests in C (run on the build machine, so only for its arch).
+ifeq ($(ARCH),x86_64)
+UNIT_SRCS := $(wildcard selftests/unit/*.c)
+endif
+UNITS := $(patsubst selftests/unit/%.c,$(OUT)/unit/%,$(UNIT_SRCS))
 
 DEMO_SRCS := $(wildcard selftests/demo/$(ARCH)/*.c)
 DEMOS := $(patsubst selftests/demo/$(ARCH)/%.c,$(OUT)/demo/%,$(DEMO_SRCS))
@@ -74,7 +81,7 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-all: $(TESTS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS) $(BPF_PROGS) $(BPF_TESTS)
+all: $(TESTS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS) $(BPF_PROGS) $(BPF_TESTS) $(UNITS)
 
 $(KHDR)/linux/kvm.h:
 	$(error no kernel headers in $(KHDR): run 'make kernel' first)
@@ -121,13 +128,18 @@ $(OUT)/inc/vmlinux.h: $(KDIR)/vmlinux
 $(OUT)/tests/%.bpf.o: %.bpf.c $(OUT)/inc/bpf $(OUT)/inc/vmlinux.h $(KHDR)/linux/kvm.h
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(OUT)/obj/$(notdir $@).d -c -o $@ $<
 
 $(OUT)/inc/%.skel.h: $(OUT)/tests/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $* >$@.tmp && mv $@.tmp $@
 
 $(OUT)/tests/%: $(OUT)/obj/bpf/%.c.o $(OUT)/libkvmt.a
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS)
+
+$(OUT)/unit/%: $(OUT)/obj/unit/%.c.o $(OUT)/libkvmt.a
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS)

@@ -8,7 +8,8 @@
 # Usage: selftests/run.sh [--only "NAME ..."] [--verbose]
 #
 # Test kinds, in order:
-#   unit      selftests/unit/test_*      host programs printing TAP
+#   unit      selftests/unit/test_*      host programs printing TAP (scripts,
+#                                        and C built into build/selftests/x86_64/unit)
 #   vm        selftests/vm/suites/*.suite  a QEMU boot each, tests in the guest
 #   harness   selftests/harness/test_*   host scripts that drive the harness
 # --only runs just the named tests: unit/harness file names without
@@ -111,6 +112,12 @@ run_suite()
 for t in "$here"/unit/test_*; do
 	[[ -x $t ]] || continue
 	n=$(basename "$t"); n=${n#test_}; n=${n%.*}
+	selected "$n" && run_host_tap "unit/$n" "$t"
+done
+# Host unit tests written in C, built with the x86_64 test programs.
+for t in "$O"/selftests/x86_64/unit/test_*; do
+	[[ -x $t ]] || continue
+	n=$(basename "$t"); n=${n#test_}
 	selected "$n" && run_host_tap "unit/$n" "$t"
 done
 for s in "$here"/vm/suites/*.suite; do

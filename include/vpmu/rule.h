@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
+/*
+ * The rule format of a compiled policy.
+ *
+ * A policy is a header (default action) and an array of rules sorted by
+ * vpmu_rule_key().  For a query, the rules whose key equals the query's
+ * are candidates, and a candidate applies if its conditions hold:
+ *
+ *  - the query's counter kind is in @kinds;
+ *  - x86: (unit mask & @umask_mask) == @umask_match, KVM's masked-event
+ *    semantics (KVM_PMU_ENCODE_MASKED_ENTRY);
+ *  - (raw selector & @sel_mask) == @sel_match, conditions on the bits
+ *    KVM's filter ignores (x86 USR/OS/edge/inv/cmask, arm64 EL bits);
+ *  - @flags' nested conditions.
+ *
+ * Within each action, applying rules with VPMU_RULE_EXCLUDE cancel the
+ * others, as KVM's exclude entries do; then a deny wins over an allow,
+ * and with neither the policy's default applies.
+ *
+ * Entries past nr_rules in a policy's rule array must be zero (a fresh
+ * array map is): the engine's scan stops at the first key that differs.
+ *
+ * arm64 event ranges are compiled into one rule per event by the daemon
+ * (kind VPMU_KIND_ARM64_EVENT); ranges wider than VPMU_MAX_RULES allow
+ * are a compile error, not a silent truncation.
+ */
+#ifndef VPMU_RULE_H
+#define VPMU_RULE_H
+
+#include "abi.h"
+
+/* What a rule's event number means. */
+enum vpmu_rule_space {
+	VPMU_SPACE_X86_GP	= 1,	/* event select, AMD bits 35:32 as 11:8 */
+	VPMU_SPACE_X86_FIXED	= 2,	/* fixed counter index */
+	VPMU_SPACE_ARM64	= 3,	/* PMUv3 event number; 0x11 = cycles */
+};
+
+/* Counter kinds a rule applies to (bit per enum kvm_pmu_counter_kind). */
+#define VPMU_KIND_GP		(1u << 0)
+#define VPMU_KIND_FIXED		(1u << 1)
+#define VPMU_KIND_CYCLE		(1u << 2)
+#define VPMU_KIND_PROBE		(1u << 3)
+#define VPMU_KIND_ANY		0xfu
+
+/* Rule flags. */
+#define VPMU_RULE_EXCLUDE	(1u << 0)	/* cancels same-action rules */
+#define VPMU_RULE_NESTED_ONLY	(1u << 1)	/* only in a nested guest */
+#define VPMU_RULE_NOT_NESTED	(1u << 2)	/* never in a nested guest */
+#define VPMU_RULE_HYP_ONLY	(1u << 3)	/* arm64: only at vEL2 */
+
+struct vpmu_rule {
+	__u32 event;
+	__u8 space;		/* enum vpmu_rule_space */
+	__u8 action;		/* enum vpmu_action */
+	__u8 flags;		/* VPMU_RULE_* */
+	__u8 kinds;		/* VPMU_KIND_* */
+	__u8 umask_mask;
+	__u8 umask_match;
+	__u8 pad[6];
+	__u64 sel_mask;
+	__u64 sel_match;
+};
+
+struct vpmu_policy_hdr {
+	__u32 nr_rules;
+	__u8 default_action;	/* enum vpmu_action */
+	__u8 pad[3];
+};
+
+/* One decision's input, as the engine derives it from KVM's context. */
+struct vpmu_query {
+	__u64 raw_selector;
+	__u32 event;
+	__u8 space;		/* enum vpmu_rule_space */
+	__u8 kind;		/* enum kvm_pmu_counter_kind (0..3) */
+	__u8 unit_mask;
+	__u8 nested;
+	__u8 hyp_ctxt;
+	__u8 pad[7];
+};
+
+/* The sort and search key: rules are ordered by it. */
+static inline __u64 vpmu_rule_key(__u8 space, __u32 event)
+{
+	return ((__u64)space << 32) | event;
+}
+
+#endif /* VPMU_RULE_H */
