@@ -127,7 +127,7 @@ $(OUT)/inc/vmlinux.h: $(KDIR)/vmlinux
 
 $(OUT)/tests/%.bpf.o: %.bpf.c $(OUT)/inc/bpf $(OUT)/inc/vmlinux.h $(KHDR)/linux/kvm.h
 	$(call msg,CLANG,$@)
-	$(Q)mkdir -p $(@D)
+	$(Q)mkdir -p $(@D) $(OUT)/obj
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(OUT)/obj/$(notdir $@).d -c -o $@ $<
 
 $(OUT)/inc/%.skel.h: $(OUT)/tests/%.bpf.o
