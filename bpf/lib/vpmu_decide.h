@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
 /*
  * The engine's decision for one event against one compiled policy (see
- * include/vpmu/rule.h for the semantics).  BPF-side code: @rules is an
- * ARRAY map of struct vpmu_rule sorted by key, e.g. the inner map of a
- * policy.  Work is bounded and independent of the number of policies:
+ * include/vpmu/rule.h for the semantics and layout).  BPF-side code: the
+ * policy is an ARRAY map of struct vpmu_rule, header first, e.g. the inner
+ * map of the policies map-of-maps.  Work is bounded and independent of the number of policies:
  * a binary search over at most VPMU_MAX_RULES rules, then at most
  * VPMU_MAX_SAME_KEY candidates (bpf_loop(), Linux 5.17).
  */
@@ -107,20 +107,26 @@ static long vpmu_scan_step(__u32 i, void *data)
 	return 0;
 }
 
-/* Returns enum vpmu_action for @q under the policy (@hdr, @rules). */
-static __always_inline int vpmu_decide(void *rules,
-				       const struct vpmu_policy_hdr *hdr,
-				       const struct vpmu_query *q)
+/*
+ * Returns enum vpmu_action for @q under the policy in @rules (header at
+ * entry 0, rules from entry 1), or -1 if @rules has no header.
+ */
+static __always_inline int vpmu_decide(void *rules, const struct vpmu_query *q)
 {
-	__u32 nr = hdr->nr_rules < VPMU_MAX_RULES ? hdr->nr_rules :
-						    VPMU_MAX_RULES;
+	__u32 zero = 0, nr, lo = 1, hi;
+	const struct vpmu_rule *h = bpf_map_lookup_elem(rules, &zero);
 	struct vpmu_scan scan = {
 		.rules = rules,
 		.q = *q,
 		.key = vpmu_rule_key(q->space, q->event),
 	};
-	__u32 lo = 0, hi = nr;
-	int i;
+	int dflt, i;
+
+	if (!h || h->space != VPMU_SPACE_HEADER)
+		return -1;
+	nr = h->event < VPMU_MAX_RULES ? h->event : VPMU_MAX_RULES;
+	dflt = h->action;
+	hi = 1 + nr;
 
 	for (i = 0; i < VPMU_SEARCH_STEPS; i++)
 		vpmu_search_step(rules, scan.key, &lo, &hi);
@@ -131,7 +137,7 @@ static __always_inline int vpmu_decide(void *rules,
 		return VPMU_DENY;
 	if ((scan.seen & (VPMU_ALLOW_INC | VPMU_ALLOW_EXC)) == VPMU_ALLOW_INC)
 		return VPMU_ALLOW;
-	return hdr->default_action;
+	return dflt;
 }
 
 #endif /* VPMU_DECIDE_H */

@@ -18,29 +18,18 @@ struct decide_args {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, VPMU_MAX_RULES);
+	__uint(max_entries, VPMU_MAX_RULES + 1);	/* header + rules */
 	__type(key, __u32);
 	__type(value, struct vpmu_rule);
 } rules SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct vpmu_policy_hdr);
-} hdr SEC(".maps");
-
 SEC("syscall")
 int decide(struct decide_args *args)
 {
-	__u32 zero = 0;
-	struct vpmu_policy_hdr *h = bpf_map_lookup_elem(&hdr, &zero);
 	struct vpmu_query q;
 
-	if (!h)
-		return 1;
 	__builtin_memcpy(&q, &args->q, sizeof(q));
-	args->verdict = vpmu_decide(&rules, h, &q);
+	args->verdict = vpmu_decide(&rules, &q);
 	return 0;
 }
 

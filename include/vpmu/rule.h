@@ -17,8 +17,11 @@
  * others, as KVM's exclude entries do; then a deny wins over an allow,
  * and with neither the policy's default applies.
  *
- * Entries past nr_rules in a policy's rule array must be zero (a fresh
- * array map is): the engine's scan stops at the first key that differs.
+ * In the engine a policy is one array map of struct vpmu_rule: entry 0 is
+ * the header (vpmu_policy_header()), rules follow from entry 1, and the
+ * entries past them must be zero (a fresh array map is): the scan stops at
+ * the first key that differs.  One map per policy, swapped whole in the
+ * policies map-of-maps, so the engine never sees a half-written policy.
  *
  * arm64 event ranges are compiled into one rule per event by the daemon
  * (kind VPMU_KIND_ARM64_EVENT); ranges wider than VPMU_MAX_RULES allow
@@ -62,11 +65,17 @@ struct vpmu_rule {
 	__u64 sel_match;
 };
 
-struct vpmu_policy_hdr {
-	__u32 nr_rules;
-	__u8 default_action;	/* enum vpmu_action */
-	__u8 pad[3];
-};
+/* Entry 0 of a policy's array: space 0 (key 0, before every rule). */
+#define VPMU_SPACE_HEADER	0
+
+static inline struct vpmu_rule vpmu_policy_header(__u32 nr_rules,
+						  __u8 default_action)
+{
+	struct vpmu_rule h = { .event = nr_rules, .space = VPMU_SPACE_HEADER,
+			       .action = default_action };
+
+	return h;
+}
 
 /* One decision's input, as the engine derives it from KVM's context. */
 struct vpmu_query {

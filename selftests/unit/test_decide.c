@@ -43,25 +43,31 @@ static int cmp_rule(const void *a, const void *b)
 	return kx < ky ? -1 : kx > ky;
 }
 
-/* Load a policy: rules are sorted here, as the daemon's compiler does. */
+/*
+ * Load a policy: rules are sorted here, as the daemon's compiler does, and
+ * written after the header (entry 0).
+ */
 static void load_policy(struct vpmu_rule *rules, unsigned int nr, int dflt)
 {
-	struct vpmu_policy_hdr h = { .nr_rules = nr, .default_action = dflt };
-	int rfd = bpf_map__fd(skel->maps.rules);
-	__u32 i, zero = 0;
-
 	static unsigned int loaded;
-	struct vpmu_rule zero_rule = { 0 };
+	struct vpmu_rule h = vpmu_policy_header(nr, dflt), zero_rule = { 0 };
+	int rfd = bpf_map__fd(skel->maps.rules);
+	__u32 i, k;
 
 	qsort(rules, nr, sizeof(*rules), cmp_rule);
-	for (i = 0; i < nr; i++)
-		if (bpf_map_update_elem(rfd, &i, &rules[i], BPF_ANY))
+	for (i = 0; i < nr; i++) {
+		k = i + 1;
+		if (bpf_map_update_elem(rfd, &k, &rules[i], BPF_ANY))
 			tap_bail("rule update: %s", strerror(errno));
-	/* Entries past nr_rules must be zero (include/vpmu/rule.h). */
-	for (; i < loaded; i++)
-		bpf_map_update_elem(rfd, &i, &zero_rule, BPF_ANY);
+	}
+	/* Entries past the rules must be zero (include/vpmu/rule.h). */
+	for (; i < loaded; i++) {
+		k = i + 1;
+		bpf_map_update_elem(rfd, &k, &zero_rule, BPF_ANY);
+	}
 	loaded = nr;
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.hdr), &zero, &h, BPF_ANY))
+	k = 0;
+	if (bpf_map_update_elem(rfd, &k, &h, BPF_ANY))
 		tap_bail("header update: %s", strerror(errno));
 }
 

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpmu_engine: the policy engine vpmu-policyd loads, a kvm_pmu_policy_ops
+ * driven entirely by maps (no policy is compiled in).
+ *
+ * For each decision KVM asks about, the engine finds the VM's policy: the
+ * daemon's entry for the VM id, else the entry for the cgroup the VM was
+ * created from, else the host default policy; a missing policy falls back
+ * to the host default action (deny unless configured).  The policy, one
+ * array map of rules (include/vpmu/rule.h) inside the policies
+ * map-of-maps, decides with bounded work (bpf/lib/vpmu_decide.h); the
+ * daemon replaces a policy by swapping in a new inner map, so a decision
+ * never sees half of an update, and then runs the refresh program so that
+ * running vCPUs re-evaluate.
+ *
+ * Audit: per VM and event, counts of allowed and denied decisions (after
+ * combining with the VMM's static filter, i.e. what the guest got); and
+ * ring buffer records for denials, rate-limited per VM, plus VM creation
+ * and destruction, for the daemon to log and classify.
+ *
+ * Limits: PMCEID probes are decided but not counted (they say what the
+ * guest may see, not what it counted); the cgroup fallback matches the
+ * VM's own cgroup, the daemon resolves ancestors.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "../include/vpmu/maps.h"
+#include "lib/vpmu_decide.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+
+/* Sizes, not types: BTF would only carry a forward declaration here. */
+struct policy_map {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VPMU_MAX_RULES + 1);	/* header + rules */
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct vpmu_rule));
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH_OF_MAPS);
+	__uint(max_entries, VPMU_MAX_POLICIES);
+	__type(key, __u32);
+	__array(values, struct policy_map);
+} policies SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VPMU_MAX_VMS);
+	__type(key, __u64);
+	__type(value, struct vpmu_vm);
+} vm_policy SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VPMU_MAX_CGROUPS);
+	__type(key, __u64);
+	__type(value, __u32);
+} cgroup_policy SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vpmu_config);
+} config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VPMU_MAX_AUDIT);
+	__type(key, struct vpmu_audit_key);
+	__type(value, struct vpmu_audit_val);
+} audit SEC(".maps");
+
+struct rate_window {
+	__u64 start_ns;
+	__u32 count;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VPMU_MAX_VMS);
+	__type(key, __u64);
+	__type(value, struct rate_window);
+} denial_rate SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} records SEC(".maps");
+
+struct refresh_args {
+	__u64 vm_id;
+	__s32 ret;
+};
+
+extern int bpf_kvm_pmu_policy_refresh(__u64 vm_id) __ksym;
+
+static __u32 policy_for(const struct kvm_pmu_event_ctx *ev,
+			const struct vpmu_config *cfg)
+{
+	__u64 vm_id = ev->vm_id, cg = ev->cgroup_id;
+	struct vpmu_vm *vm = bpf_map_lookup_elem(&vm_policy, &vm_id);
+	__u32 *id;
+
+	if (vm && vm->policy_id != VPMU_POLICY_NONE)
+		return vm->policy_id;
+	id = bpf_map_lookup_elem(&cgroup_policy, &cg);
+	if (id && *id != VPMU_POLICY_NONE)
+		return *id;
+	return cfg ? cfg->default_policy_id : VPMU_POLICY_NONE;
+}
+
+static __u8 query_space(const struct kvm_pmu_event_ctx *ev)
+{
+	if (ev->arch == KVM_PMU_ARCH_ARM64)
+		return VPMU_SPACE_ARM64;
+	return ev->kind == KVM_PMU_COUNTER_FIXED ? VPMU_SPACE_X86_FIXED :
+						   VPMU_SPACE_X86_GP;
+}
+
+static void count_decision(const struct kvm_pmu_event_ctx *ev, __u8 space,
+			   bool allowed)
+{
+	struct vpmu_audit_key key = {
+		.vm_id = ev->vm_id, .event = ev->event, .space = space,
+	};
+	struct vpmu_audit_val zero = {}, *val;
+
+	val = bpf_map_lookup_elem(&audit, &key);
+	if (!val) {
+		bpf_map_update_elem(&audit, &key, &zero, BPF_NOEXIST);
+		val = bpf_map_lookup_elem(&audit, &key);
+		if (!val)
+			return;
+	}
+	if (allowed)
+		__sync_fetch_and_add(&val->allowed, 1);
+	else
+		__sync_fetch_and_add(&val->denied, 1);
+}
+
+/* At most cfg->denials_per_sec records per VM and second. */
+static bool denial_record_allowed(__u64 vm_id, const struct vpmu_config *cfg)
+{
+	struct rate_window fresh = { .start_ns = bpf_ktime_get_ns() }, *w;
+
+	w = bpf_map_lookup_elem(&denial_rate, &vm_id);
+	if (!w || fresh.start_ns - w->start_ns >= NSEC_PER_SEC) {
+		fresh.count = 1;
+		bpf_map_update_elem(&denial_rate, &vm_id, &fresh, BPF_ANY);
+		return cfg->denials_per_sec > 0;
+	}
+	if (w->count >= cfg->denials_per_sec)
+		return false;
+	__sync_fetch_and_add(&w->count, 1);
+	return true;
+}
+
+static void emit(__u32 type, __u32 policy_id, __u64 vm_id, __u64 cgroup_id,
+		 const struct kvm_pmu_event_ctx *ev, __u8 space, __u8 action,
+		 __s32 tgid)
+{
+	struct vpmu_record *r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
+
+	if (!r)
+		return;
+	__builtin_memset(r, 0, sizeof(*r));
+	r->type = type;
+	r->policy_id = policy_id;
+	r->vm_id = vm_id;
+	r->cgroup_id = cgroup_id;
+	r->tgid = tgid;
+	r->vcpu_id = -1;
+	if (ev) {
+		r->raw_selector = ev->raw_selector;
+		r->event = ev->event;
+		r->vcpu_id = ev->vcpu_id;
+		r->static_allowed = ev->static_allowed;
+		r->nested = ev->nested | ev->hyp_ctxt;
+		r->space = space;
+		r->action = action;
+	}
+	bpf_ringbuf_submit(r, 0);
+}
+
+SEC("struct_ops/event_filter")
+int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
+{
+	__u32 zero = 0, pid;
+	struct vpmu_config *cfg = bpf_map_lookup_elem(&config, &zero);
+	struct vpmu_query q = {
+		.raw_selector = ev->raw_selector,
+		.event = ev->event,
+		.kind = ev->kind,
+		.unit_mask = ev->unit_mask,
+		.nested = ev->nested,
+		.hyp_ctxt = ev->hyp_ctxt,
+	};
+	bool allowed;
+	void *rules;
+	int verdict;
+
+	q.space = query_space(ev);
+	pid = policy_for(ev, cfg);
+	rules = bpf_map_lookup_elem(&policies, &pid);
+	verdict = rules ? vpmu_decide(rules, &q) : -1;
+	if (verdict < 0)
+		verdict = cfg ? cfg->default_action : VPMU_DENY;
+
+	if (ev->kind == KVM_PMU_COUNTER_PROBE || !cfg ||
+	    cfg->audit == VPMU_AUDIT_NONE)
+		return verdict;
+	/* What the guest gets: KVM combines with the static filter. */
+	allowed = verdict == VPMU_ALLOW && ev->static_allowed;
+	count_decision(ev, q.space, allowed);
+	if ((!allowed || cfg->audit == VPMU_AUDIT_ALL) &&
+	    denial_record_allowed(ev->vm_id, cfg))
+		emit(VPMU_REC_DECISION, pid, ev->vm_id, ev->cgroup_id, ev,
+		     q.space, allowed ? VPMU_ALLOW : VPMU_DENY, 0);
+	return verdict;
+}
+
+SEC("struct_ops/vm_init")
+void BPF_PROG(vpmu_vm_init, const struct kvm_pmu_vm_ctx *vm)
+{
+	emit(VPMU_REC_VM_INIT, 0, vm->vm_id, vm->cgroup_id, NULL, 0, 0,
+	     vm->tgid);
+}
+
+SEC("struct_ops/vm_destroy")
+void BPF_PROG(vpmu_vm_destroy, const struct kvm_pmu_vm_ctx *vm)
+{
+	__u64 vm_id = vm->vm_id;
+
+	bpf_map_delete_elem(&vm_policy, &vm_id);
+	bpf_map_delete_elem(&denial_rate, &vm_id);
+	emit(VPMU_REC_VM_DESTROY, 0, vm->vm_id, vm->cgroup_id, NULL, 0, 0,
+	     vm->tgid);
+}
+
+/* The daemon runs this (BPF_PROG_TEST_RUN) after it changed maps. */
+SEC("syscall")
+int vpmu_refresh(struct refresh_args *args)
+{
+	args->ret = bpf_kvm_pmu_policy_refresh(args->vm_id);
+	return 0;
+}
+
+SEC(".struct_ops.link")
+struct kvm_pmu_policy_ops vpmu_engine = {
+	.event_filter = (void *)vpmu_event_filter,
+	.vm_init = (void *)vpmu_vm_init,
+	.vm_destroy = (void *)vpmu_vm_destroy,
+	.name = "vpmu_engine",
+};
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
+/*
+ * The engine's maps: keys, values and ring buffer records, pinned under
+ * VPMU_PIN_DIR by the daemon (see bpf/README.md for the layout).
+ */
+#ifndef VPMU_MAPS_H
+#define VPMU_MAPS_H
+
+#include "abi.h"
+
+#define VPMU_PIN_DIR		"/sys/fs/bpf/vpmu"
+#define VPMU_MAX_VMS		65536
+#define VPMU_MAX_CGROUPS	65536
+#define VPMU_MAX_AUDIT		262144
+
+/* A policy id no policy has: "decide by the host default". */
+#define VPMU_POLICY_NONE	0
+
+/* vm_policy: VM id -> what the daemon decided for it. */
+struct vpmu_vm {
+	__u32 policy_id;
+	__u32 flags;
+};
+
+/* config[0]: host-wide settings. */
+struct vpmu_config {
+	__u32 abi_version;		/* VPMU_ABI_VERSION, set by the daemon */
+	__u32 default_policy_id;	/* for VMs nothing classifies */
+	__u8 default_action;		/* if that policy is missing too */
+	__u8 audit;			/* enum vpmu_audit */
+	__u8 pad[2];
+	__u32 denials_per_sec;		/* ring buffer records per VM and second */
+};
+
+enum vpmu_audit {
+	VPMU_AUDIT_NONE		= 0,	/* no per-event counts */
+	VPMU_AUDIT_DENIALS	= 1,	/* counts + denial records */
+	VPMU_AUDIT_ALL		= 2,	/* also a record for every decision */
+};
+
+/* audit: per VM and event, how often it was allowed and denied. */
+struct vpmu_audit_key {
+	__u64 vm_id;
+	__u32 event;
+	__u8 space;		/* enum vpmu_rule_space */
+	__u8 pad[3];
+};
+
+struct vpmu_audit_val {
+	__u64 allowed;
+	__u64 denied;
+};
+
+/* Ring buffer records for the daemon. */
+enum vpmu_record_type {
+	VPMU_REC_DECISION	= 1,
+	VPMU_REC_VM_INIT	= 2,
+	VPMU_REC_VM_DESTROY	= 3,
+};
+
+struct vpmu_record {
+	__u32 type;		/* enum vpmu_record_type */
+	__u32 policy_id;
+	__u64 vm_id;
+	__u64 cgroup_id;
+	__u64 raw_selector;
+	__u32 event;
+	__s32 vcpu_id;
+	__s32 tgid;
+	__u8 space;
+	__u8 action;		/* enum vpmu_action */
+	__u8 static_allowed;
+	__u8 nested;
+};
+
+#endif /* VPMU_MAPS_H */

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmu_engine: the policy engine (bpf/vpmu_engine.bpf.c) with its maps
+ * filled as vpmu-policyd fills them, on arm64 guests with exact counts.
+ *
+ * Checked: a VM is classified by its cgroup, by its own id (which wins),
+ * or falls to the host default policy, and to the host default action when
+ * that policy is missing (fail closed); swapping a policy's rule map while
+ * a guest runs applies from the next slice, whole (both counters of one
+ * slice follow the new policy); the audit map counts what the guest got;
+ * denials and VM lifecycle reach the ring buffer; vm_destroy drops the
+ * VM's entry.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "../../../include/vpmu/maps.h"
+#include "../../../include/vpmu/rule.h"
+#include "../../lib/arm64/kvmt_arm64.h"
+#include "../../lib/arm64/pmu_guest.h"
+#include "../../lib/guest.h"
+#include "../../lib/libbpf_tap.h"
+#include "../../lib/policy_test.h"
+#include "../../lib/tap.h"
+#include "vpmu_engine.skel.h"
+
+#define LOOP_N 20000ULL
+#define SLICES 4
+#define EXACT PMU_LOOP_INSTS(LOOP_N)
+#define CG_X PT_CGROUP_ROOT "/engine-x"
+#define CG_Y PT_CGROUP_ROOT "/engine-y"
+
+enum { POL_DENY_INST = 1, POL_ALLOW_ALL = 2, POL_MISSING = 99 };
+
+static struct vpmu_engine *eng;
+static struct pmu_sample sample;
+
+static void guest_measure(uint64_t arg)
+{
+	(void)arg;
+	pmu_guest_measure(&sample, 0, LOOP_N, 0);
+}
+
+static void guest_slices(uint64_t arg)
+{
+	(void)arg;
+	pmu_guest_count_slices(LOOP_N, SLICES);
+}
+
+/* A policy map: header, then @nr rules (sorted by the caller). */
+static int new_policy(int dflt, const struct vpmu_rule *rules, __u32 nr)
+{
+	struct vpmu_rule h = vpmu_policy_header(nr, dflt);
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(__u32),
+				sizeof(struct vpmu_rule), VPMU_MAX_RULES + 1, NULL);
+	__u32 i, k;
+
+	if (fd < 0)
+		kvmt_die("creating a policy map: %s", strerror(errno));
+	for (i = 0; i < nr; i++) {
+		k = i + 1;
+		bpf_map_update_elem(fd, &k, &rules[i], BPF_ANY);
+	}
+	k = 0;
+	bpf_map_update_elem(fd, &k, &h, BPF_ANY);
+	return fd;
+}
+
+static struct vpmu_rule deny_arm(__u32 event)
+{
+	return (struct vpmu_rule){ .event = event, .space = VPMU_SPACE_ARM64,
+				   .action = VPMU_DENY,
+				   .kinds = VPMU_KIND_ANY };
+}
+
+/* Publish policy @id: one update of the map-of-maps swaps it whole. */
+static void set_policy(__u32 id, int fd)
+{
+	if (bpf_map_update_elem(bpf_map__fd(eng->maps.policies), &id, &fd,
+				BPF_ANY))
+		kvmt_die("publishing policy %u: %s", id, strerror(errno));
+	close(fd);
+}
+
+static void set_config(__u32 default_policy, int default_action)
+{
+	struct vpmu_config c = {
+		.abi_version = VPMU_ABI_VERSION,
+		.default_policy_id = default_policy,
+		.default_action = default_action,
+		.audit = VPMU_AUDIT_DENIALS,
+		.denials_per_sec = 1000,
+	};
+	__u32 zero = 0;
+
+	bpf_map_update_elem(bpf_map__fd(eng->maps.config), &zero, &c, BPF_ANY);
+}
+
+static void refresh(uint64_t vm_id)
+{
+	int ret = pt_refresh(bpf_program__fd(eng->progs.vpmu_refresh), vm_id);
+
+	if (ret < 0)
+		kvmt_die("refresh: %d", ret);
+}
+
+static struct kvmt_vm *vm_in(const char *cg, struct kvmt_vcpu **vcpu,
+			     void (*fn)(uint64_t))
+{
+	struct kvmt_vm *vm;
+
+	pt_enter_cgroup(cg);
+	vm = kvmt_vm_create();
+	pt_enter_cgroup(PT_CGROUP_ROOT);
+	if (!vm)
+		kvmt_die("cannot create a VM");
+	*vcpu = kvmt_vcpu_add(vm, KVMT_VCPU_PMU, fn, 0);
+	return vm;
+}
+
+static struct pmu_sample measure_in(const char *cg)
+{
+	struct kvmt_vcpu *vcpu;
+	struct kvmt_vm *vm = vm_in(cg, &vcpu, guest_measure);
+	struct pmu_sample s;
+
+	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
+	s = KVMT_GUEST(vm, sample);
+	kvmt_vm_free(vm);
+	return s;
+}
+
+/* Ring buffer records, collected by consume(). */
+#define MAX_RECS 512
+static struct vpmu_record recs[MAX_RECS];
+static int nr_recs;
+static struct ring_buffer *rb;
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	if (size >= sizeof(struct vpmu_record) && nr_recs < MAX_RECS)
+		memcpy(&recs[nr_recs++], data, sizeof(struct vpmu_record));
+	return 0;
+}
+
+static void consume(void)
+{
+	ring_buffer__consume(rb);
+}
+
+/* The id of the newest VM created from cgroup @cg, from VM_INIT records. */
+static uint64_t newest_vm(uint64_t cg)
+{
+	uint64_t id = 0;
+	int i;
+
+	consume();
+	for (i = 0; i < nr_recs; i++)
+		if (recs[i].type == VPMU_REC_VM_INIT && recs[i].cgroup_id == cg &&
+		    recs[i].tgid == getpid() && recs[i].vm_id > id)
+			id = recs[i].vm_id;
+	return id;
+}
+
+struct deltas {
+	uint64_t inst, cycles;
+};
+
+static struct deltas slice(struct kvmt_vcpu *vcpu, struct deltas *last)
+{
+	struct kvmt_ucall uc = kvmt_vcpu_run_expect(vcpu, UCALL_SYNC);
+	struct deltas d = { uc.args[1] - last->inst, uc.args[2] - last->cycles };
+
+	last->inst = uc.args[1];
+	last->cycles = uc.args[2];
+	return d;
+}
+
+int main(void)
+{
+	struct vpmu_rule deny_inst = deny_arm(PMU_EV_INST_RETIRED);
+	struct vpmu_rule deny_cycles = deny_arm(PMU_EV_CPU_CYCLES);
+	struct deltas last = { 0, 0 }, d;
+	struct vpmu_audit_val av = { 0, 0 };
+	struct vpmu_audit_key ak = { 0 };
+	uint64_t cg_x, cg_y, vm_x, vm_y;
+	struct pmu_sample x, y;
+	struct vpmu_vm vmv = { .policy_id = POL_DENY_INST };
+	struct kvmt_vcpu *vcpu;
+	struct bpf_link *link;
+	struct kvmt_vm *vm;
+	int i, denials = 0;
+
+	vm = kvmt_vm_create();
+	if (!vm)
+		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
+	kvmt_vm_free(vm);
+	tap_libbpf_quiet();
+	tap_plan(15);
+
+	eng = vpmu_engine__open_and_load();
+	if (!tap_check(eng != NULL, "the verifier accepts the engine"))
+		tap_bail("cannot load the engine: %s", strerror(errno));
+	rb = ring_buffer__new(bpf_map__fd(eng->maps.records), on_record, NULL, NULL);
+	cg_x = pt_make_cgroup(CG_X);
+	cg_y = pt_make_cgroup(CG_Y);
+	set_config(POL_ALLOW_ALL, VPMU_DENY);
+	set_policy(POL_DENY_INST, new_policy(VPMU_ALLOW, &deny_inst, 1));
+	set_policy(POL_ALLOW_ALL, new_policy(VPMU_ALLOW, NULL, 0));
+	bpf_map_update_elem(bpf_map__fd(eng->maps.cgroup_policy), &cg_x,
+			    &(__u32){ POL_DENY_INST }, BPF_ANY);
+	link = bpf_map__attach_struct_ops(eng->maps.vpmu_engine);
+	if (!tap_check(link != NULL, "the engine attaches"))
+		tap_bail("cannot attach: %s", strerror(errno));
+
+	/* Classification by cgroup, and the host default policy. */
+	x = measure_in(CG_X);
+	y = measure_in(CG_Y);
+	tap_check(x.inst == 0 && x.cycles == EXACT,
+		  "cgroup X's policy denies INST_RETIRED only (%llu, %llu)",
+		  (unsigned long long)x.inst, (unsigned long long)x.cycles);
+	tap_check(y.inst == EXACT && y.cycles == EXACT,
+		  "an unclassified VM gets the host default policy (allow all)");
+	vm_x = newest_vm(cg_x);
+	tap_check(vm_x != 0, "vm_init reached the ring buffer with the VM's cgroup");
+
+	/* Audit: what the guest got, per VM and event. */
+	ak.vm_id = vm_x;
+	ak.event = PMU_EV_INST_RETIRED;
+	ak.space = VPMU_SPACE_ARM64;
+	bpf_map_lookup_elem(bpf_map__fd(eng->maps.audit), &ak, &av);
+	tap_check(av.denied > 0 && av.allowed == 0,
+		  "audit counts X's INST_RETIRED as denied (%llu denied, %llu allowed)",
+		  (unsigned long long)av.denied, (unsigned long long)av.allowed);
+	consume();
+	for (i = 0; i < nr_recs; i++)
+		if (recs[i].type == VPMU_REC_DECISION && recs[i].vm_id == vm_x &&
+		    recs[i].event == PMU_EV_INST_RETIRED &&
+		    recs[i].action == VPMU_DENY)
+			denials++;
+	tap_check(denials > 0, "the denial reached the ring buffer (%d records)",
+		  denials);
+
+	/* A VM's own entry wins over its cgroup, from the next slice. */
+	vm = vm_in(CG_Y, &vcpu, guest_slices);
+	d = slice(vcpu, &last);
+	tap_check(d.inst == EXACT && d.cycles == EXACT, "slice 0: Y counts");
+	vm_y = newest_vm(cg_y);
+	bpf_map_update_elem(bpf_map__fd(eng->maps.vm_policy), &vm_y, &vmv, BPF_ANY);
+	refresh(vm_y);
+	d = slice(vcpu, &last);
+	tap_check(d.inst == 0 && d.cycles == EXACT,
+		  "slice 1: the VM's own entry applies (inst %llu, cycles %llu)",
+		  (unsigned long long)d.inst, (unsigned long long)d.cycles);
+
+	/* Swap the policy's rules whole while the guest runs. */
+	set_policy(POL_DENY_INST, new_policy(VPMU_ALLOW, &deny_cycles, 1));
+	refresh(vm_y);
+	d = slice(vcpu, &last);
+	tap_check(d.inst == EXACT && d.cycles == 0,
+		  "slice 2: the swapped policy applies whole (inst %llu, cycles %llu)",
+		  (unsigned long long)d.inst, (unsigned long long)d.cycles);
+	d = slice(vcpu, &last);
+	tap_check(d.inst == EXACT && d.cycles == 0, "slice 3: and stays");
+	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
+	kvmt_vm_free(vm);
+	tap_check(bpf_map_lookup_elem(bpf_map__fd(eng->maps.vm_policy), &vm_y,
+				      &vmv) && errno == ENOENT,
+		  "vm_destroy dropped the VM's entry");
+	consume();
+	for (i = 0, denials = 0; i < nr_recs; i++)
+		denials += recs[i].type == VPMU_REC_VM_DESTROY &&
+			   recs[i].vm_id == vm_y;
+	tap_check(denials == 1, "vm_destroy reached the ring buffer");
+
+	/* Fail closed: the default policy is missing, deny by default. */
+	set_config(POL_MISSING, VPMU_DENY);
+	y = measure_in(CG_Y);
+	tap_check(y.inst == 0 && y.cycles == 0,
+		  "no policy at all: the host default action denies everything");
+	set_config(POL_MISSING, VPMU_ALLOW);
+	y = measure_in(CG_Y);
+	tap_check(y.inst == EXACT && y.cycles == EXACT,
+		  "a host default action of allow is honoured");
+
+	bpf_link__destroy(link);
+	ring_buffer__free(rb);
+	vpmu_engine__destroy(eng);
+	return tap_finish();
+}
