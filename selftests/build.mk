@@ -53,11 +53,11 @@ BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -Wno-missing-declarations \
 	      -D__TARGET_ARCH_$(BPF_ARCH) \
 	      -isystem $(KHDR) -I$(OUT)/inc
 BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c selftests/kvm/$(ARCH)/progs/*.bpf.c \
-	      bpf/*.bpf.c \
+	      bpf/*.bpf.c bpf/examples/*.bpf.c \
 	      bpf/tests/*.bpf.c)
 BPF_PROGS := $(patsubst %.bpf.c,$(OUT)/tests/%.bpf.o,$(notdir $(BPF_SRCS)))
 SKELS := $(patsubst %.bpf.c,$(OUT)/inc/%.skel.h,$(notdir $(BPF_SRCS)))
-vpath %.bpf.c selftests/bpf/progs selftests/kvm/$(ARCH)/progs bpf/tests bpf
+vpath %.bpf.c selftests/bpf/progs selftests/kvm/$(ARCH)/progs bpf/tests bpf bpf/examples
 BPF_TESTS := $(patsubst selftests/bpf/%.c,$(OUT)/tests/%,$(wildcard selftests/bpf/*.c)) \
 	     $(patsubst selftests/bpf/%,$(OUT)/tests/%,$(wildcard selftests/bpf/*.sh))
 # libbpf from the 7.3 tree (scripts/build-libbpf.sh), linked static.
