@@ -8,6 +8,8 @@
 #   make check      run every test; ends with "N passed, N failed, N skipped"
 #   make demo       the main job: boot the arm64 kernel and show a guest
 #                   counting with and without the VMM's filter
+#   make bench      benchmarks (numbers, not tests): the engine's decision
+#                   cost against KVM's filter in C
 #
 # O=DIR puts build outputs in DIR (default: build/).  KSRC=DIR builds from
 # your own Linux 7.3 tree instead of Debian's linux-source-7.3.  V=1 shows
@@ -24,7 +26,7 @@ SHELL := /bin/bash
 
 .PHONY: all deps source kernel $(addprefix kernel-,$(ARCHES)) selftests \
 	$(addprefix libbpf-,$(ARCHES)) \
-	$(addprefix selftests-,$(ARCHES)) check demo clean help
+	$(addprefix selftests-,$(ARCHES)) check demo bench clean help
 
 all: kernel selftests
 
@@ -59,6 +61,10 @@ check: deps kernel selftests
 
 demo: deps kernel-arm64 selftests-arm64
 	@scripts/demo.sh
+
+# Benchmarks print numbers; they are not tests.
+bench: selftests-x86_64
+	@$(O)/selftests/x86_64/bench/decide_bench
 
 clean:
 	rm -rf $(O)

@@ -69,6 +69,10 @@ ifeq ($(ARCH),x86_64)
 UNIT_SRCS := $(wildcard selftests/unit/*.c)
 endif
 UNITS := $(patsubst selftests/unit/%.c,$(OUT)/unit/%,$(UNIT_SRCS))
+ifeq ($(ARCH),x86_64)
+BENCH_SRCS := $(wildcard bench/*.c)
+endif
+BENCHES := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
 DEMO_SRCS := $(wildcard selftests/demo/$(ARCH)/*.c)
 DEMOS := $(patsubst selftests/demo/$(ARCH)/%.c,$(OUT)/demo/%,$(DEMO_SRCS))
@@ -82,7 +86,7 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-all: $(TESTS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS) $(BPF_PROGS) $(BPF_TESTS) $(UNITS)
+all: $(TESTS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS) $(BPF_PROGS) $(BPF_TESTS) $(UNITS) $(BENCHES)
 
 $(KHDR)/linux/kvm.h:
 	$(error no kernel headers in $(KHDR): run 'make kernel' first)
@@ -144,6 +148,13 @@ $(OUT)/unit/%: $(OUT)/obj/unit/%.c.o $(OUT)/libkvmt.a
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS)
+
+# Benchmarks run on the host: built without the guest-code flags.
+$(OUT)/bench/%: bench/%.c $(SKELS) $(OUT)/inc/bpf
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -isystem $(KHDR) -I$(OUT)/inc \
+		-o $@ $< $(LIBBPF_LIBS)
 
 $(OUT)/demo/%: $(OUT)/obj/demo/$(ARCH)/%.c.o $(OUT)/libkvmt.a
 	$(call msg,LD,$@)
