@@ -5,7 +5,8 @@
  *
  * For each decision KVM asks about, the engine finds the VM's policy: the
  * daemon's entry for the VM id, else the entry for the cgroup the VM was
- * created from, else the host default policy; a missing policy falls back
+ * created from or its nearest classified ancestor, else the host default
+ * policy; a missing policy falls back
  * to the host default action (deny unless configured).  The policy, one
  * array map of rules (include/vpmu/rule.h) inside the policies
  * map-of-maps, decides with bounded work (bpf/lib/vpmu_decide.h); the
@@ -19,8 +20,9 @@
  * and destruction, for the daemon to log and classify.
  *
  * Limits: PMCEID probes are decided but not counted (they say what the
- * guest may see, not what it counted); the cgroup fallback matches the
- * VM's own cgroup, the daemon resolves ancestors.
+ * guest may see, not what it counted).  The cgroup fallback walks at most
+ * 16 levels up from the VM's cgroup; the daemon normally writes a VM's own
+ * entry once it has classified it.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -98,19 +100,55 @@ struct refresh_args {
 };
 
 extern int bpf_kvm_pmu_policy_refresh(__u64 vm_id) __ksym;
+extern struct cgroup *bpf_cgroup_from_id(__u64 cgid) __ksym;
+extern struct cgroup *bpf_cgroup_ancestor(struct cgroup *cgrp, int level) __ksym;
+extern void bpf_cgroup_release(struct cgroup *cgrp) __ksym;
+
+/* Deeper cgroups than this are classified by their first 16 levels. */
+#define VPMU_MAX_CGROUP_DEPTH 16
+
+/* The policy of cgroup @cgid or of its nearest classified ancestor. */
+static __u32 policy_by_cgroup(__u64 cgid)
+{
+	__u32 *id = bpf_map_lookup_elem(&cgroup_policy, &cgid), found = 0;
+	struct cgroup *cg, *anc;
+	int level, i;
+	__u64 anc_id;
+
+	if (id && *id != VPMU_POLICY_NONE)
+		return *id;
+	cg = bpf_cgroup_from_id(cgid);
+	if (!cg)
+		return VPMU_POLICY_NONE;
+	level = cg->level;
+	for (i = 1; i <= VPMU_MAX_CGROUP_DEPTH && i <= level; i++) {
+		anc = bpf_cgroup_ancestor(cg, level - i);
+		if (!anc)
+			break;
+		anc_id = anc->kn->id;
+		bpf_cgroup_release(anc);
+		id = bpf_map_lookup_elem(&cgroup_policy, &anc_id);
+		if (id && *id != VPMU_POLICY_NONE) {
+			found = *id;
+			break;
+		}
+	}
+	bpf_cgroup_release(cg);
+	return found;
+}
 
 static __u32 policy_for(const struct kvm_pmu_event_ctx *ev,
 			const struct vpmu_config *cfg)
 {
-	__u64 vm_id = ev->vm_id, cg = ev->cgroup_id;
+	__u64 vm_id = ev->vm_id;
 	struct vpmu_vm *vm = bpf_map_lookup_elem(&vm_policy, &vm_id);
-	__u32 *id;
+	__u32 id;
 
 	if (vm && vm->policy_id != VPMU_POLICY_NONE)
 		return vm->policy_id;
-	id = bpf_map_lookup_elem(&cgroup_policy, &cg);
-	if (id && *id != VPMU_POLICY_NONE)
-		return *id;
+	id = policy_by_cgroup(ev->cgroup_id);
+	if (id != VPMU_POLICY_NONE)
+		return id;
 	return cfg ? cfg->default_policy_id : VPMU_POLICY_NONE;
 }
 

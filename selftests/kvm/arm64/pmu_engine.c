@@ -3,7 +3,8 @@
  * pmu_engine: the policy engine (bpf/vpmu_engine.bpf.c) with its maps
  * filled as vpmu-policyd fills them, on arm64 guests with exact counts.
  *
- * Checked: a VM is classified by its cgroup, by its own id (which wins),
+ * Checked: a VM is classified by its cgroup or its nearest classified
+ * ancestor, by its own id (which wins),
  * or falls to the host default policy, and to the host default action when
  * that policy is missing (fail closed); swapping a policy's rule map while
  * a guest runs applies from the next slice, whole (both counters of one
@@ -34,6 +35,7 @@
 #define EXACT PMU_LOOP_INSTS(LOOP_N)
 #define CG_X PT_CGROUP_ROOT "/engine-x"
 #define CG_Y PT_CGROUP_ROOT "/engine-y"
+#define CG_X_CHILD CG_X "/vm-1"
 
 enum { POL_DENY_INST = 1, POL_ALLOW_ALL = 2, POL_MISSING = 99 };
 
@@ -202,7 +204,7 @@ int main(void)
 		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
 	kvmt_vm_free(vm);
 	tap_libbpf_quiet();
-	tap_plan(15);
+	tap_plan(16);
 
 	eng = vpmu_engine__open_and_load();
 	if (!tap_check(eng != NULL, "the verifier accepts the engine"))
@@ -227,6 +229,10 @@ int main(void)
 		  (unsigned long long)x.inst, (unsigned long long)x.cycles);
 	tap_check(y.inst == EXACT && y.cycles == EXACT,
 		  "an unclassified VM gets the host default policy (allow all)");
+	pt_make_cgroup(CG_X_CHILD);
+	x = measure_in(CG_X_CHILD);
+	tap_check(x.inst == 0 && x.cycles == EXACT,
+		  "a VM in a child of X gets X's policy (nearest classified ancestor)");
 	vm_x = newest_vm(cg_x);
 	tap_check(vm_x != 0, "vm_init reached the ring buffer with the VM's cgroup");
 
