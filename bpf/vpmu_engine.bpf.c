@@ -280,6 +280,30 @@ void BPF_PROG(vpmu_vm_destroy, const struct kvm_pmu_vm_ctx *vm)
 	     vm->tgid);
 }
 
+/*
+ * A policy whose verdicts depend on nesting (VPMU_POLICY_NESTED in its
+ * header) must be asked again about every counter when the vCPU enters or
+ * leaves a nested guest.
+ */
+SEC("struct_ops/nested_reprogram")
+__u64 BPF_PROG(vpmu_nested_reprogram, const struct kvm_pmu_vcpu_ctx *vcpu)
+{
+	__u32 zero = 0, pid;
+	struct vpmu_config *cfg = bpf_map_lookup_elem(&config, &zero);
+	struct kvm_pmu_event_ctx ev = {
+		.vm_id = vcpu->vm_id, .cgroup_id = vcpu->cgroup_id,
+	};
+	const struct vpmu_rule *h;
+	void *rules;
+
+	pid = policy_for(&ev, cfg);
+	rules = bpf_map_lookup_elem(&policies, &pid);
+	if (!rules)
+		return 0;
+	h = bpf_map_lookup_elem(rules, &zero);
+	return h && (h->flags & VPMU_POLICY_NESTED) ? vcpu->counters : 0;
+}
+
 /* The daemon runs this (BPF_PROG_TEST_RUN) after it changed maps. */
 SEC("syscall")
 int vpmu_refresh(struct refresh_args *args)
@@ -291,6 +315,7 @@ int vpmu_refresh(struct refresh_args *args)
 SEC(".struct_ops.link")
 struct kvm_pmu_policy_ops vpmu_engine = {
 	.event_filter = (void *)vpmu_event_filter,
+	.nested_reprogram = (void *)vpmu_nested_reprogram,
 	.vm_init = (void *)vpmu_vm_init,
 	.vm_destroy = (void *)vpmu_vm_destroy,
 	.name = "vpmu_engine",

@@ -68,6 +68,13 @@ struct vpmu_rule {
 /* Entry 0 of a policy's array: space 0 (key 0, before every rule). */
 #define VPMU_SPACE_HEADER	0
 
+/*
+ * Header flags.  NESTED: the policy decides differently in and out of a
+ * nested guest (some rule has a nested condition), so every counter is
+ * re-evaluated on nested transitions (the engine's nested_reprogram).
+ */
+#define VPMU_POLICY_NESTED	(1u << 0)
+
 static inline struct vpmu_rule vpmu_policy_header(__u32 nr_rules,
 						  __u8 default_action)
 {
@@ -75,6 +82,19 @@ static inline struct vpmu_rule vpmu_policy_header(__u32 nr_rules,
 			       .action = default_action };
 
 	return h;
+}
+
+/* The header flags a compiler must set for @rules. */
+static inline __u8 vpmu_policy_flags(const struct vpmu_rule *rules, __u32 nr)
+{
+	__u8 flags = 0;
+	__u32 i;
+
+	for (i = 0; i < nr; i++)
+		if (rules[i].flags & (VPMU_RULE_NESTED_ONLY | VPMU_RULE_NOT_NESTED |
+				      VPMU_RULE_HYP_ONLY))
+			flags |= VPMU_POLICY_NESTED;
+	return flags;
 }
 
 /* One decision's input, as the engine derives it from KVM's context. */

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmu_engine_nested: the engine's nested-reprogram rule.
+ *
+ * A policy denies INST_RETIRED at virtual EL2 only.  The guest hypervisor
+ * programs and enables the counter at vEL2 (denied: KVM creates no perf
+ * event) with filter bits that count at EL1 and EL2 alike, then drops to
+ * vEL1 and runs a loop without touching the counter.  KVM itself would not
+ * reprogram such a counter on the transition (its EL1 and EL2 filtering
+ * agree), so the counter counts at vEL1 only if the policy asks for it:
+ * with VPMU_POLICY_NESTED in its header it does, without it the counter
+ * stays dead.  Needs kvm-arm.mode=nested.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "../../../include/vpmu/maps.h"
+#include "../../../include/vpmu/rule.h"
+#include "../../lib/arm64/guest_el2.h"
+#include "../../lib/arm64/kvmt_arm64.h"
+#include "../../lib/arm64/pmu_guest.h"
+#include "../../lib/guest.h"
+#include "../../lib/libbpf_tap.h"
+#include "../../lib/tap.h"
+#include "vpmu_engine.skel.h"
+
+#define LOOP_N 20000ULL
+#define POLICY 1
+
+static uint64_t el1_inst, el1_cycles;
+static uint8_t el1_stack[16384] __attribute__((aligned(16)));
+
+static void guest_el1(void)
+{
+	uint64_t n = LOOP_N;
+
+	asm volatile("1: subs %0, %0, #1\n b.ne 1b" : "+r"(n) : : "cc");
+	el1_inst = pmu_read_evcntr(PMU_CTR_INST);
+	el1_cycles = pmu_read_evcntr(PMU_CTR_CYCLES);
+	for (;;)
+		GUEST_DONE();
+}
+
+static void guest_main(uint64_t arg)
+{
+	(void)arg;
+	pmu_guest_setup(PMEVTYPER_NSH);
+	pmu_guest_reset();
+	write_sysreg((1u << PMU_CTR_INST) | (1u << PMU_CTR_CYCLES), pmcntenset_el0);
+	isb();
+	guest_enter_el1(guest_el1, el1_stack + sizeof(el1_stack));
+}
+
+static void run(struct vpmu_engine *eng, __u8 flags, uint64_t *inst,
+		uint64_t *cycles)
+{
+	struct vpmu_rule rule = { .event = PMU_EV_INST_RETIRED,
+				  .space = VPMU_SPACE_ARM64,
+				  .action = VPMU_DENY,
+				  .flags = VPMU_RULE_HYP_ONLY,
+				  .kinds = VPMU_KIND_ANY };
+	struct vpmu_rule h = vpmu_policy_header(1, VPMU_ALLOW);
+	__u32 id = POLICY, k;
+	struct kvmt_vcpu *vcpu;
+	struct kvmt_vm *vm;
+	int fd;
+
+	h.flags = flags;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(__u32),
+			    sizeof(struct vpmu_rule), VPMU_MAX_RULES + 1, NULL);
+	k = 0;
+	bpf_map_update_elem(fd, &k, &h, BPF_ANY);
+	k = 1;
+	bpf_map_update_elem(fd, &k, &rule, BPF_ANY);
+	bpf_map_update_elem(bpf_map__fd(eng->maps.policies), &id, &fd, BPF_ANY);
+	close(fd);
+
+	vm = kvmt_vm_create();
+	vcpu = kvmt_vcpu_add(vm, KVMT_VCPU_PMU | KVMT_VCPU_EL2, guest_main, 0);
+	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
+	*inst = KVMT_GUEST(vm, el1_inst);
+	*cycles = KVMT_GUEST(vm, el1_cycles);
+	kvmt_vm_free(vm);
+}
+
+int main(void)
+{
+	struct vpmu_config cfg = { .abi_version = VPMU_ABI_VERSION,
+				   .default_policy_id = POLICY,
+				   .default_action = VPMU_ALLOW };
+	uint64_t inst, cycles;
+	struct vpmu_engine *eng;
+	struct bpf_link *link;
+	struct kvmt_vm *vm;
+	__u32 zero = 0;
+
+	vm = kvmt_vm_create();
+	if (!vm)
+		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
+	if (!kvmt_has_cap(vm, KVM_CAP_ARM_EL2))
+		tap_skip_all("KVM offers no nested virtualization (boot with kvm-arm.mode=nested)");
+	kvmt_vm_free(vm);
+	tap_libbpf_quiet();
+	tap_plan(4);
+
+	eng = vpmu_engine__open_and_load();
+	if (!eng)
+		tap_bail("cannot load the engine: %s", strerror(errno));
+	bpf_map_update_elem(bpf_map__fd(eng->maps.config), &zero, &cfg, BPF_ANY);
+	link = bpf_map__attach_struct_ops(eng->maps.vpmu_engine);
+	if (!link)
+		tap_bail("cannot attach the engine: %s", strerror(errno));
+
+	run(eng, VPMU_POLICY_NESTED, &inst, &cycles);
+	tap_check(inst >= 2 * LOOP_N,
+		  "NESTED policy: the counter denied at vEL2 counts at vEL1 (%llu)",
+		  (unsigned long long)inst);
+	tap_check(cycles >= 2 * LOOP_N, "CPU_CYCLES counts throughout (%llu)",
+		  (unsigned long long)cycles);
+	run(eng, 0, &inst, &cycles);
+	TAP_CHECK_EQ(inst, 0,
+		     "without the flag KVM keeps the vEL2 verdict at vEL1");
+	tap_check(cycles >= 2 * LOOP_N, "CPU_CYCLES still counts (%llu)",
+		  (unsigned long long)cycles);
+
+	bpf_link__destroy(link);
+	vpmu_engine__destroy(eng);
+	return tap_finish();
+}
