@@ -33,12 +33,18 @@
 
 #define NSEC_PER_SEC 1000000000ULL
 
-/* Sizes, not types: BTF would only carry a forward declaration here. */
+/*
+ * The template of a policy's rule map.  BPF_F_INNER_MAP lets each policy's
+ * map have its own size (header + its rules), so 10,000 small policies do
+ * not each reserve room for VPMU_MAX_RULES.  Sizes, not types: BTF would
+ * only carry a forward declaration of struct vpmu_rule here.
+ */
 struct policy_map {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, VPMU_MAX_RULES + 1);	/* header + rules */
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(struct vpmu_rule));
+	__uint(map_flags, BPF_F_INNER_MAP);
 };
 
 struct {

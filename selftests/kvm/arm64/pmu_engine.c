@@ -54,12 +54,13 @@ static void guest_slices(uint64_t arg)
 	pmu_guest_count_slices(LOOP_N, SLICES);
 }
 
-/* A policy map: header, then @nr rules (sorted by the caller). */
+/* A policy map sized to its rules: header, then @nr rules (sorted). */
 static int new_policy(int dflt, const struct vpmu_rule *rules, __u32 nr)
 {
 	struct vpmu_rule h = vpmu_policy_header(nr, dflt);
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
 	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(__u32),
-				sizeof(struct vpmu_rule), VPMU_MAX_RULES + 1, NULL);
+				sizeof(struct vpmu_rule), nr + 1, &opts);
 	__u32 i, k;
 
 	if (fd < 0)
@@ -204,7 +205,7 @@ int main(void)
 		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
 	kvmt_vm_free(vm);
 	tap_libbpf_quiet();
-	tap_plan(16);
+	tap_plan(17);
 
 	eng = vpmu_engine__open_and_load();
 	if (!tap_check(eng != NULL, "the verifier accepts the engine"))
@@ -284,6 +285,18 @@ int main(void)
 		denials += recs[i].type == VPMU_REC_VM_DESTROY &&
 			   recs[i].vm_id == vm_y;
 	tap_check(denials == 1, "vm_destroy reached the ring buffer");
+
+	/* Scale: 10,000 policies loaded; a VM still gets exactly its own. */
+	for (i = 0; i < 10000; i++)
+		set_policy(1000 + i, new_policy(VPMU_ALLOW, i % 2 ? &deny_inst :
+							  &deny_cycles, 1));
+	bpf_map_update_elem(bpf_map__fd(eng->maps.cgroup_policy), &cg_y,
+			    &(__u32){ 1000 + 9999 }, BPF_ANY);
+	y = measure_in(CG_Y);
+	tap_check(y.inst == 0 && y.cycles == EXACT,
+		  "with 10,000 policies loaded, policy 10999 decides (%llu, %llu)",
+		  (unsigned long long)y.inst, (unsigned long long)y.cycles);
+	bpf_map_delete_elem(bpf_map__fd(eng->maps.cgroup_policy), &cg_y);
 
 	/* Fail closed: the default policy is missing, deny by default. */
 	set_config(POL_MISSING, VPMU_DENY);

@@ -69,14 +69,20 @@ static void run(struct vpmu_engine *eng, __u8 flags, uint64_t *inst,
 	struct kvmt_vm *vm;
 	int fd;
 
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
+
 	h.flags = flags;
+	/* Policy maps are sized to their rules (the engine's template has
+	 * BPF_F_INNER_MAP, and an inserted map must match its flags). */
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(__u32),
-			    sizeof(struct vpmu_rule), VPMU_MAX_RULES + 1, NULL);
+			    sizeof(struct vpmu_rule), 2, &opts);
 	k = 0;
-	bpf_map_update_elem(fd, &k, &h, BPF_ANY);
+	if (fd < 0 || bpf_map_update_elem(fd, &k, &h, BPF_ANY))
+		kvmt_die("creating the policy: %s", strerror(errno));
 	k = 1;
 	bpf_map_update_elem(fd, &k, &rule, BPF_ANY);
-	bpf_map_update_elem(bpf_map__fd(eng->maps.policies), &id, &fd, BPF_ANY);
+	if (bpf_map_update_elem(bpf_map__fd(eng->maps.policies), &id, &fd, BPF_ANY))
+		kvmt_die("publishing the policy: %s", strerror(errno));
 	close(fd);
 
 	vm = kvmt_vm_create();
