@@ -159,7 +159,7 @@ $(OUT)/bench/%: bench/%.c $(SKELS) $(OUT)/inc/bpf
 $(OUT)/demo/%: $(OUT)/obj/demo/$(ARCH)/%.c.o $(OUT)/libkvmt.a
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS)
 
 $(OUT)/tests/%.sh: selftests/kvm/$(ARCH)/%.sh
 	$(Q)mkdir -p $(@D)

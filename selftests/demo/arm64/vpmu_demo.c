@@ -3,10 +3,26 @@
  * vpmu_demo: what `make demo` shows.  A guest programs INST_RETIRED,
  * CPU_CYCLES and SW_INCR, runs a loop of known length, and reports its
  * counts; first with no filter, then with the VMM's static filter denying
- * INST_RETIRED, then with an allow-list of CPU_CYCLES only.  The counts are
- * exact (QEMU -icount), so the effect of each filter is plain to see.
+ * INST_RETIRED, then with an allow-list of CPU_CYCLES only.  Then the host
+ * administrator's side: the vpmu-policy engine (BPF) attached, tenant
+ * "acme" (VMs started in the cgroup acme.slice) denied INST_RETIRED and
+ * SW_INCR whatever the VMM allows, another tenant untouched, and the
+ * engine's audit of what each guest got.  The counts are exact (QEMU
+ * -icount), so the effect of each filter is plain to see.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "../../../include/vpmu/maps.h"
+#include "../../../include/vpmu/rule.h"
+#include "../../lib/policy_test.h"
+#include "vpmu_engine.skel.h"
 
 #include "../../lib/arm64/kvmt_arm64.h"
 #include "../../lib/arm64/pmu_guest.h"
@@ -23,13 +39,26 @@ static void guest_main(uint64_t arg)
 	pmu_guest_measure(&sample, 0, LOOP_N, SWINC_N);
 }
 
+static void run_in(const char *cg, const char *what, int deny_inst,
+		   int allow_cycles_only);
+
 static void run(const char *what, int deny_inst, int allow_cycles_only)
+{
+	run_in(NULL, what, deny_inst, allow_cycles_only);
+}
+
+static void run_in(const char *cg, const char *what, int deny_inst,
+		   int allow_cycles_only)
 {
 	struct kvmt_vcpu *vcpu;
 	struct kvmt_vm *vm;
 	struct pmu_sample *s;
 
+	if (cg)
+		pt_enter_cgroup(cg);
 	vm = kvmt_vm_create();
+	if (cg)
+		pt_enter_cgroup(PT_CGROUP_ROOT);
 	if (!vm)
 		kvmt_die("cannot create a KVM VM");
 	vcpu = kvmt_vcpu_add(vm, KVMT_VCPU_PMU, guest_main, 0);
@@ -48,6 +77,108 @@ static void run(const char *what, int deny_inst, int allow_cycles_only)
 	kvmt_vm_free(vm);
 }
 
+static const char *event_name(__u32 ev)
+{
+	switch (ev) {
+	case PMU_EV_SW_INCR: return "SW_INCR";
+	case PMU_EV_INST_RETIRED: return "INST_RETIRED";
+	case PMU_EV_CPU_CYCLES: return "CPU_CYCLES";
+	}
+	return "other";
+}
+
+/* The engine's audit map, as `bpftool map dump name audit` shows it. */
+static void print_audit(int fd)
+{
+	struct vpmu_audit_key key, next;
+	struct vpmu_audit_val val;
+	bool first = true;
+
+	printf("demo: what each guest got, from the engine's audit map\n");
+	printf("demo: (the same records: bpftool map dump name audit)\n");
+	printf("demo:   %5s  %-12s %7s %7s\n", "VM id", "event", "allowed", "denied");
+	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
+		first = false;
+		key = next;
+		if (bpf_map_lookup_elem(fd, &key, &val) ||
+		    !strcmp(event_name(key.event), "other"))
+			continue;
+		printf("demo:   %5llu  %-12s %7llu %7llu\n",
+		       (unsigned long long)key.vm_id, event_name(key.event),
+		       (unsigned long long)val.allowed,
+		       (unsigned long long)val.denied);
+	}
+}
+
+/* The engine, with one tenant policy, as vpmu-policyd would set it up. */
+static void policy_demo(void)
+{
+	struct vpmu_rule rules[] = {
+		{ .event = PMU_EV_SW_INCR, .space = VPMU_SPACE_ARM64,
+		  .action = VPMU_DENY, .kinds = VPMU_KIND_ANY },
+		{ .event = PMU_EV_INST_RETIRED, .space = VPMU_SPACE_ARM64,
+		  .action = VPMU_DENY, .kinds = VPMU_KIND_ANY },
+	};
+	struct vpmu_config cfg = { .abi_version = VPMU_ABI_VERSION,
+				   .default_policy_id = 2,
+				   .default_action = VPMU_DENY,
+				   .audit = VPMU_AUDIT_DENIALS,
+				   .denials_per_sec = 100 };
+	struct vpmu_rule h;
+	struct vpmu_engine *eng;
+	struct bpf_link *link;
+	__u32 k, id, zero = 0;
+	uint64_t acme;
+	int fd, i;
+
+	eng = vpmu_engine__open_and_load();
+	if (!eng) {
+		printf("demo: cannot load the vpmu-policy engine: %s\n", strerror(errno));
+		return;
+	}
+	bpf_map_update_elem(bpf_map__fd(eng->maps.config), &zero, &cfg, BPF_ANY);
+	for (id = 1; id <= 2; id++) {
+		LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
+		__u32 nr = id == 1 ? 2 : 0;
+
+		h = vpmu_policy_header(nr, VPMU_ALLOW);
+		fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(__u32),
+				    sizeof(struct vpmu_rule), nr + 1, &opts);
+		k = 0;
+		bpf_map_update_elem(fd, &k, &h, BPF_ANY);
+		for (i = 0; i < (int)nr; i++) {
+			k = i + 1;
+			bpf_map_update_elem(fd, &k, &rules[i], BPF_ANY);
+		}
+		bpf_map_update_elem(bpf_map__fd(eng->maps.policies), &id, &fd, BPF_ANY);
+		close(fd);
+	}
+	acme = pt_make_cgroup(PT_CGROUP_ROOT "/acme.slice");
+	pt_make_cgroup(PT_CGROUP_ROOT "/other.slice");
+	id = 1;
+	bpf_map_update_elem(bpf_map__fd(eng->maps.cgroup_policy), &acme, &id, BPF_ANY);
+	link = bpf_map__attach_struct_ops(eng->maps.vpmu_engine);
+	if (!link) {
+		printf("demo: cannot attach the engine: %s\n", strerror(errno));
+		return;
+	}
+	printf("demo: \n");
+	printf("demo: vpmu-policy engine attached (BPF struct_ops kvm_pmu_policy_ops).\n");
+	printf("demo: tenant acme (cgroup acme.slice): deny INST_RETIRED, SW_INCR; others: allow\n");
+	printf("demo: %-34s %12s %12s %8s   %s\n", "VM (no VMM filter)",
+	       "INST_RETIRED", "CPU_CYCLES", "SW_INCR", "PMCEID shows INST_RETIRED");
+	run_in(PT_CGROUP_ROOT "/acme.slice", "acme.slice", 0, 0);
+	run_in(PT_CGROUP_ROOT "/other.slice", "other.slice", 0, 0);
+	printf("demo: \n");
+	printf("demo: attached policies (/sys/kernel/debug/kvm/pmu_policies):\n");
+	fflush(stdout);
+	if (system("sed 's/^/demo:   /' /sys/kernel/debug/kvm/pmu_policies"))
+		printf("demo:   (not readable)\n");
+	print_audit(bpf_map__fd(eng->maps.audit));
+	bpf_link__destroy(link);
+	vpmu_engine__destroy(eng);
+}
+
 int main(void)
 {
 	printf("demo: guest loop of %llu iterations = %llu instructions; %llu "
@@ -61,5 +192,6 @@ int main(void)
 	run("allow CPU_CYCLES only", 0, 1);
 	printf("demo: SW_INCR counts in every case: stock KVM never filters "
 	       "it.\n");
+	policy_demo();
 	return 0;
 }
