@@ -20,13 +20,15 @@ check()
 	fi
 }
 check "bpftool version" "bpftool runs"
-check "bpftool prog load /tests/smoke.bpf.o /sys/fs/bpf/smoke" \
-	"bpftool loads and pins smoke.bpf.o (the verifier accepts it)"
+check "bpftool prog load /tests/smoke.bpf.o /sys/fs/bpf/smoke pinmaps /sys/fs/bpf/smoke_maps" \
+	"bpftool loads and pins smoke.bpf.o and its maps (the verifier accepts it)"
 check "bpftool prog show pinned /sys/fs/bpf/smoke | grep -q 'name smoke'" \
 	"the pinned program is listed"
-check "bpftool map dump name runs | grep -q 'value'" \
+# By pinned path, not by name: a lookup by name walks every map on the
+# system and fails if one (say, freed by an earlier test) vanishes midway.
+check "bpftool map dump pinned /sys/fs/bpf/smoke_maps/runs | grep -q 'value'" \
 	"bpftool dumps the program's map"
 check "bpftool btf dump file /sys/kernel/btf/vmlinux format raw | grep -q \"STRUCT 'kvm'\"" \
 	"vmlinux BTF describes struct kvm"
-rm -f /sys/fs/bpf/smoke
+rm -rf /sys/fs/bpf/smoke /sys/fs/bpf/smoke_maps
 exit $failed
