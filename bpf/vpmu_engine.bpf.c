@@ -244,9 +244,11 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 		.nested = ev->nested,
 		.hyp_ctxt = ev->hyp_ctxt,
 	};
+	const struct vpmu_rule *h;
 	bool allowed;
 	void *rules;
 	int verdict;
+	__u32 level;
 
 	q.space = query_space(ev);
 	pid = policy_for(ev, cfg);
@@ -255,13 +257,22 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 	if (verdict < 0)
 		verdict = cfg ? cfg->default_action : VPMU_DENY;
 
-	if (ev->kind == KVM_PMU_COUNTER_PROBE || !cfg ||
-	    cfg->audit == VPMU_AUDIT_NONE)
+	if (ev->kind == KVM_PMU_COUNTER_PROBE || !cfg)
+		return verdict;
+	/* The policy's own audit level, or the host's. */
+	level = cfg->audit;
+	if (rules) {
+		h = bpf_map_lookup_elem(rules, &zero);
+		if (h && (h->flags & VPMU_POLICY_AUDIT_MASK))
+			level = ((h->flags & VPMU_POLICY_AUDIT_MASK) >>
+				 VPMU_POLICY_AUDIT_SHIFT) - 1;
+	}
+	if (level == VPMU_AUDIT_NONE)
 		return verdict;
 	/* What the guest gets: KVM combines with the static filter. */
 	allowed = verdict == VPMU_ALLOW && ev->static_allowed;
 	count_decision(ev, q.space, allowed);
-	if ((!allowed || cfg->audit == VPMU_AUDIT_ALL) &&
+	if ((!allowed || level == VPMU_AUDIT_ALL) &&
 	    denial_record_allowed(ev->vm_id, cfg))
 		emit(VPMU_REC_DECISION, pid, ev->vm_id, ev->cgroup_id, ev,
 		     q.space, allowed ? VPMU_ALLOW : VPMU_DENY, 0);

@@ -74,6 +74,14 @@ struct vpmu_rule {
  * re-evaluated on nested transitions (the engine's nested_reprogram).
  */
 #define VPMU_POLICY_NESTED	(1u << 0)
+/*
+ * The policy's audit level, in header flags bits 2:1: 0 follows the host
+ * (config.audit), otherwise enum vpmu_audit + 1.
+ */
+#define VPMU_POLICY_AUDIT_SHIFT	1
+#define VPMU_POLICY_AUDIT_MASK	(3u << VPMU_POLICY_AUDIT_SHIFT)
+#define VPMU_POLICY_AUDIT(level) \
+	((((level) + 1) << VPMU_POLICY_AUDIT_SHIFT) & VPMU_POLICY_AUDIT_MASK)
 
 static inline struct vpmu_rule vpmu_policy_header(__u32 nr_rules,
 						  __u8 default_action)

@@ -199,13 +199,14 @@ int main(void)
 	struct bpf_link *link;
 	struct kvmt_vm *vm;
 	int i, denials = 0;
+	__u32 k;
 
 	vm = kvmt_vm_create();
 	if (!vm)
 		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
 	kvmt_vm_free(vm);
 	tap_libbpf_quiet();
-	tap_plan(17);
+	tap_plan(18);
 
 	eng = vpmu_engine__open_and_load();
 	if (!tap_check(eng != NULL, "the verifier accepts the engine"))
@@ -297,6 +298,30 @@ int main(void)
 		  "with 10,000 policies loaded, policy 10999 decides (%llu, %llu)",
 		  (unsigned long long)y.inst, (unsigned long long)y.cycles);
 	bpf_map_delete_elem(bpf_map__fd(eng->maps.cgroup_policy), &cg_y);
+
+	/* A policy's own audit level overrides the host's. */
+	{
+		struct vpmu_rule hq = vpmu_policy_header(0, VPMU_ALLOW);
+		struct vpmu_audit_val none = { 0, 0 };
+		uint64_t vm_q;
+		int fd;
+
+		hq.flags = VPMU_POLICY_AUDIT(VPMU_AUDIT_NONE);
+		fd = new_policy(VPMU_ALLOW, NULL, 0);
+		k = 0;
+		bpf_map_update_elem(fd, &k, &hq, BPF_ANY);
+		set_policy(7, fd);
+		bpf_map_update_elem(bpf_map__fd(eng->maps.cgroup_policy), &cg_y,
+				    &(__u32){ 7 }, BPF_ANY);
+		measure_in(CG_Y);
+		vm_q = newest_vm(cg_y);
+		ak.vm_id = vm_q;
+		ak.event = PMU_EV_CPU_CYCLES;
+		tap_check(vm_q && bpf_map_lookup_elem(bpf_map__fd(eng->maps.audit),
+						      &ak, &none) && errno == ENOENT,
+			  "a policy with audit none leaves no audit record");
+		bpf_map_delete_elem(bpf_map__fd(eng->maps.cgroup_policy), &cg_y);
+	}
 
 	/* Fail closed: the default policy is missing, deny by default. */
 	set_config(POL_MISSING, VPMU_DENY);
