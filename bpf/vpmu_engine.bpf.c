@@ -143,16 +143,15 @@ static __u32 policy_by_cgroup(__u64 cgid)
 	return found;
 }
 
-static __u32 policy_for(const struct kvm_pmu_event_ctx *ev,
+static __u32 policy_for(__u64 vm_id, __u64 cgroup_id,
 			const struct vpmu_config *cfg)
 {
-	__u64 vm_id = ev->vm_id;
 	struct vpmu_vm *vm = bpf_map_lookup_elem(&vm_policy, &vm_id);
 	__u32 id;
 
 	if (vm && vm->policy_id != VPMU_POLICY_NONE)
 		return vm->policy_id;
-	id = policy_by_cgroup(ev->cgroup_id);
+	id = policy_by_cgroup(cgroup_id);
 	if (id != VPMU_POLICY_NONE)
 		return id;
 	return cfg ? cfg->default_policy_id : VPMU_POLICY_NONE;
@@ -251,7 +250,7 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 	__u32 level;
 
 	q.space = query_space(ev);
-	pid = policy_for(ev, cfg);
+	pid = policy_for(ev->vm_id, ev->cgroup_id, cfg);
 	rules = bpf_map_lookup_elem(&policies, &pid);
 	verdict = rules ? vpmu_decide(rules, &q) : -1;
 	if (verdict < 0)
@@ -307,13 +306,10 @@ __u64 BPF_PROG(vpmu_nested_reprogram, const struct kvm_pmu_vcpu_ctx *vcpu)
 {
 	__u32 zero = 0, pid;
 	struct vpmu_config *cfg = bpf_map_lookup_elem(&config, &zero);
-	struct kvm_pmu_event_ctx ev = {
-		.vm_id = vcpu->vm_id, .cgroup_id = vcpu->cgroup_id,
-	};
 	const struct vpmu_rule *h;
 	void *rules;
 
-	pid = policy_for(&ev, cfg);
+	pid = policy_for(vcpu->vm_id, vcpu->cgroup_id, cfg);
 	rules = bpf_map_lookup_elem(&policies, &pid);
 	if (!rules)
 		return 0;
