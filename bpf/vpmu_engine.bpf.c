@@ -82,6 +82,21 @@ struct {
 	__type(value, struct vpmu_audit_val);
 } audit SEC(".maps");
 
+/* Written by the daemon, for vpmuctl and bpftool (maps.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VPMU_MAX_POLICIES);
+	__type(key, __u32);
+	__type(value, struct vpmu_tenant);
+} tenants SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vpmu_daemon);
+} daemon SEC(".maps");
+
 struct rate_window {
 	__u64 start_ns;
 	__u32 count;

@@ -19,7 +19,48 @@
 /* vm_policy: VM id -> what the daemon decided for it. */
 struct vpmu_vm {
 	__u32 policy_id;
-	__u32 flags;
+	__u32 flags;		/* VPMU_VM_* */
+	__u64 cgroup_id;	/* the cgroup it was classified by */
+	__s32 tgid;		/* the VMM process that created it */
+	__u32 pad;
+};
+
+/* The VM matched no tenant: policy_id is the host default's. */
+#define VPMU_VM_DEFAULT		(1u << 0)
+/* More than one tenant matched with equal precedence. */
+#define VPMU_VM_TIE		(1u << 1)
+
+#define VPMU_TENANT_NAME_MAX	64
+#define VPMU_TENANT_FILE_MAX	192
+
+/*
+ * tenants: policy id -> the tenant it was compiled from, for people and
+ * for a restarted daemon (which keeps each tenant's id).  Written by the
+ * daemon; the engine does not read it.
+ */
+struct vpmu_tenant {
+	char name[VPMU_TENANT_NAME_MAX];
+	char file[VPMU_TENANT_FILE_MAX];
+	__u64 digest;		/* of the file the policy was compiled from */
+	__u64 loaded_ns;	/* CLOCK_REALTIME of the last publish */
+	__u32 nr_rules;
+	__u32 generation;	/* publishes of this tenant's policy */
+	__s64 priority;
+	__u8 default_action;
+	__u8 flags;		/* the policy header's */
+	__u8 pad[6];
+};
+
+/* daemon[0]: the running daemon's state, for vpmuctl status. */
+struct vpmu_daemon {
+	__s32 pid;		/* 0 after a clean stop */
+	__u32 reloads;		/* completed reloads */
+	__u64 started_ns;	/* CLOCK_REALTIME */
+	__u64 reloaded_ns;
+	__u32 tenants;
+	__u32 broken;		/* tenant files currently rejected */
+	__u32 vms;
+	__u32 pad;
 };
 
 /* config[0]: host-wide settings. */
@@ -49,6 +90,17 @@ struct vpmu_audit_key {
 struct vpmu_audit_val {
 	__u64 allowed;
 	__u64 denied;
+};
+
+/*
+ * What the vpmu_vms iterator (bpf/vpmu_vms.bpf.c) reports for each open
+ * KVM VM file: how the daemon finds the VMs that already run.
+ */
+struct vpmu_vm_found {
+	__u64 vm_id;
+	__u64 cgroup_id;
+	__s32 tgid;		/* the creator, as KVM recorded it */
+	__s32 holder;		/* a process holding the VM's file */
 };
 
 /* Ring buffer records for the daemon. */
