@@ -27,13 +27,15 @@ BOOKWORM_PKGS=(
 	busybox-static
 	libjson-c-dev pkg-config zlib1g-dev libcap-dev
 	libzstd-dev
+	clang-14 libclang-rt-14-dev
+	mmdebstrap qemu-user-static
 	libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 libcap2:arm64
 )
 # Packages that must come from bookworm-backports.
 BACKPORTS_PKGS=(
 	qemu-system-arm qemu-system-x86
 	libbpf-dev bpftool libsystemd-dev
-	libbpf-dev:arm64
+	libbpf-dev:arm64 libsystemd-dev:arm64
 )
 # arm64 binaries that conflict with their amd64 packages (same paths) are
 # downloaded and unpacked into the cache instead: the test initramfs
