@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cgroup2 ids, paths and metadata. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+
+/* include/linux/exportfs.h: kernfs file handles hold the node id. */
+#define FILEID_KERNFS 0xfe
+
+static char *relative(const char *root, const char *abs)
+{
+	size_t n = strlen(root);
+
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (strncmp(abs, root, n) || (abs[n] && abs[n] != '/'))
+		return NULL;
+	return strdup(abs[n] ? abs + n : "/");
+}
+
+static char *path_by_handle(const char *root, uint64_t id)
+{
+	struct {
+		struct file_handle fh;
+		uint64_t id;
+	} h = { .fh = { .handle_bytes = sizeof(uint64_t),
+			.handle_type = FILEID_KERNFS } };
+	char link[64], abs[PATH_MAX];
+	int mfd, fd;
+	ssize_t n;
+
+	memcpy(h.fh.f_handle, &id, sizeof(id));
+	mfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mfd < 0)
+		return NULL;
+	fd = open_by_handle_at(mfd, &h.fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(mfd);
+	if (fd < 0)
+		return NULL;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, abs, sizeof(abs) - 1);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	abs[n] = 0;
+	return relative(root, abs);
+}
+
+/* Depth-first search of @dir for the directory with inode @id. */
+static bool walk(char *dir, size_t len, uint64_t id, int depth)
+{
+	struct dirent *de;
+	struct stat st;
+	bool found = false;
+	DIR *d;
+
+	if (depth > 64)
+		return false;
+	d = opendir(dir);
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		/* Cgroup names may start with '.': skip "." and ".." only. */
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
+		    !strcmp(de->d_name, "..") || len + 1 + n >= PATH_MAX)
+			continue;
+		dir[len] = '/';
+		memcpy(dir + len + 1, de->d_name, n + 1);
+		if (!stat(dir, &st) && st.st_ino == id)
+			found = true;
+		else
+			found = walk(dir, len + 1 + n, id, depth + 1);
+		if (!found)
+			dir[len] = 0;
+	}
+	closedir(d);
+	return found;
+}
+
+char *cgroup_path_of(const char *root, uint64_t id)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	char *p = path_by_handle(root, id);
+
+	if (p)
+		return p;
+	if (stat(root, &st))
+		return NULL;
+	if (st.st_ino == id)
+		return strdup("/");
+	snprintf(dir, sizeof(dir), "%s", root);
+	if (!walk(dir, strlen(dir), id, 0))
+		return NULL;
+	return relative(root, dir);
+}
+
+uint64_t cgroup_id_of(const char *root, const char *path)
+{
+	char abs[PATH_MAX];
+	struct stat st;
+
+	snprintf(abs, sizeof(abs), "%s%s", root, path);
+	return stat(abs, &st) ? 0 : st.st_ino;
+}
+
+int cgroup_depth(const char *path)
+{
+	int n = 0;
+
+	for (; *path; path++)
+		if (*path == '/' && path[1] && path[1] != '/')
+			n++;
+	return n;
+}
+
+bool cgroup_xattr(const char *root, const char *path, const char *name,
+		  char *buf, size_t len, int *depth)
+{
+	char abs[PATH_MAX], *slash;
+	size_t rl = strlen(root);
+	ssize_t n;
+
+	if (snprintf(abs, sizeof(abs), "%s%s", root,
+		     strcmp(path, "/") ? path : "") >= (int)sizeof(abs))
+		return false;
+	for (;;) {
+		n = getxattr(abs, name, buf, len - 1);
+		if (n >= 0) {
+			buf[n] = 0;
+			*depth = cgroup_depth(abs + rl);
+			return true;
+		}
+		/* The nearest value does not fit: not an ancestor's instead. */
+		if (errno == ERANGE)
+			return false;
+		slash = strrchr(abs, '/');
+		if (!slash || (size_t)(slash - abs) < rl)
+			return false;
+		*slash = 0;
+	}
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t m = strlen(suffix);
+
+	return n > m && !memcmp(s + n - m, suffix, m);
+}
+
+bool cgroup_unit(const char *path, char *buf, size_t len, int *depth)
+{
+	const char *p = path, *end;
+	bool found = false;
+	int d = 0;
+
+	while (*p) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		end = strchrnul(p, '/');
+		d++;
+		if ((ends_with(p, end - p, ".service") ||
+		     ends_with(p, end - p, ".scope")) &&
+		    (size_t)(end - p) < len) {
+			memcpy(buf, p, end - p);
+			buf[end - p] = 0;
+			*depth = d;
+			found = true;
+		}
+		p = end;
+	}
+	return found;
+}
+
+/*
+ * A value as systemd's parse_env_file() reads it back: '\' escapes the
+ * next character (within double quotes only one of "\`$, else it
+ * stays), quotes are removed.  machined writes SCOPE= cescape()d up to
+ * v253 (a libvirt scope's "\x2d" as "\\x2d"), double-quoted since.
+ */
+static void env_unquote(char *s)
+{
+	char *out = s, q = 0;
+
+	for (; *s; s++) {
+		if (q == '\'') {
+			if (*s == '\'')
+				q = 0;
+			else
+				*out++ = *s;
+		} else if (*s == '\\' && s[1]) {
+			s++;
+			if (q == '"' && !strchr("\"\\`$", *s))
+				*out++ = '\\';
+			*out++ = *s;
+		} else if (*s == '"' || (!q && *s == '\'')) {
+			q = q ? 0 : *s;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = 0;
+}
+
+bool cgroup_machine(const char *machines_dir, const char *unit, char *buf,
+		    size_t len)
+{
+	char file[PATH_MAX], line[512];
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+	FILE *f;
+	ssize_t n;
+
+	/* "unit:UNIT" -> NAME, what sd_pid_get_machine_name() reads. */
+	if (*unit && snprintf(file, sizeof(file), "%s/unit:%s", machines_dir,
+			      unit) < (int)sizeof(file)) {
+		n = readlink(file, buf, len);
+		if (n > 0 && (size_t)n < len && !memchr(buf, '/', n)) {
+			buf[n] = 0;
+			return true;
+		}
+	}
+	d = opendir(machines_dir);
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strncmp(de->d_name, "unit:", 5))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", machines_dir, de->d_name);
+		f = fopen(file, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = 0;
+			env_unquote(line);
+			if (!strncmp(line, "SCOPE=", 6) &&
+			    !strcmp(line + 6, unit)) {
+				snprintf(buf, len, "%s", de->d_name);
+				found = true;
+				break;
+			}
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}

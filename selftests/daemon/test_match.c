@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_match: which tenant a VM belongs to (daemon/match.c), with
+ * tenants compiled from small JSON files by tenant_parse().
+ *
+ * Each kind of condition on its own: "cgroup" (a glob on the cgroup or an
+ * ancestor, '*' not crossing '/'), "slice" (any .slice component),
+ * "unit", "machine" (looked up in a fake /run/systemd/machines) and
+ * "xattr" (on a real cgroup2 hierarchy; skipped without one); conditions
+ * ANDed within a clause and clauses ORed; the precedence of match.h
+ * (priority, number of conditions, depth, then name with the tie
+ * reported); and a VM whose cgroup is unknown matching nothing.  The
+ * checks run in a child; the parent removes the cgroups and files.
+ */
+#include <sys/xattr.h>
+
+#include "match.h"
+#include "fixture.h"
+#include "../lib/tap.h"
+
+#define N_XATTR 11
+#define PLAN (68 + N_XATTR)
+
+static const char *cg_root = "/nonexistent";
+static char machines[PATH_MAX];
+
+static struct tenant *all[128];
+static size_t nall;
+
+/* The tenant of "@name.json" holding @json; bails out if it is invalid. */
+static struct tenant *mk(const char *name, const char *json)
+{
+	char file[128];
+	struct tenant *t;
+	struct diag d;
+	size_t i;
+
+	diag_init(&d);
+	snprintf(file, sizeof(file), "/etc/vpmu/tenants.d/%s.json", name);
+	t = tenant_parse(file, json, strlen(json), VPMU_TARGET_X86_INTEL, &d);
+	for (i = 0; i < d.n; i++)
+		tap_diag("%s", d.msgs[i]);
+	diag_free(&d);
+	if (!t || nall == sizeof(all) / sizeof(all[0]))
+		tap_bail("cannot make tenant %s from %s", name, json);
+	all[nall++] = t;
+	return t;
+}
+
+/* A tenant with the single clause @clause. */
+static struct tenant *mk1(const char *clause)
+{
+	char json[2048];
+
+	snprintf(json, sizeof(json), "{\"match\": %s}", clause);
+	return mk("t", json);
+}
+
+static void meta(struct vm_meta *m, const char *path)
+{
+	vm_meta_init(m, cg_root, machines, path ? strdup(path) : NULL);
+}
+
+/*
+ * Whether @t matches the VM in @path: @conds and @depth of the best
+ * clause, or @conds < 0 for no match.
+ */
+static void expect(const struct tenant *t, const char *path, int conds,
+		   int depth, const char *what)
+{
+	struct match_score s = { -1, -1, -1 };
+	struct vm_meta m;
+	bool got;
+
+	meta(&m, path);
+	got = tenant_matches(t, &m, &s);
+	if (conds < 0) {
+		if (!tap_check(!got, "%s: %s does not match", what,
+			       path ? path : "(no cgroup)"))
+			tap_diag("  matched: %d conditions, depth %d", s.conds,
+				 s.depth);
+	} else if (!tap_check(got && s.conds == conds && s.depth == depth &&
+			      s.priority == t->priority,
+			      "%s: %s matches, %d condition(s), depth %d", what,
+			      path, conds, depth)) {
+		tap_diag("  got %d: %d conditions, depth %d, priority %lld",
+			 got, s.conds, s.depth, s.priority);
+	}
+	vm_meta_free(&m);
+}
+
+/* The clause @clause as the only one of a tenant. */
+static void expect1(const char *clause, const char *path, int conds,
+		    int depth)
+{
+	expect(mk1(clause), path, conds, depth, clause);
+}
+
+#define VCPU "/tenant-a.slice/vm-1.scope/vcpu0"
+
+static void test_cgroup(void)
+{
+	expect1("{\"cgroup\": \"/tenant-a.slice\"}", "/tenant-a.slice/vm-1.scope",
+		1, 1);
+	expect1("{\"cgroup\": \"/tenant-a.slice/*\"}", VCPU, 1, 2);
+	expect1("{\"cgroup\": \"/tenant-a.slice/*\"}", "/tenant-a.slice", -1, 0);
+	expect1("{\"cgroup\": \"/*/vcpu0\"}", "/a/b/vcpu0", -1, 0);
+	expect1("{\"cgroup\": \"/*/*/vcpu0\"}", "/a/b/vcpu0", 1, 3);
+	expect1("{\"cgroup\": \"/*\"}", "/x.slice/y.scope", 1, 1);
+	expect1("{\"cgroup\": \"" VCPU "\"}", VCPU, 1, 3);
+	expect1("{\"cgroup\": \"/tenant-b*\"}", "/tenant-a.slice/vm-1.scope",
+		-1, 0);
+	expect1("{\"cgroup\": \"/\"}", "/tenant-a.slice", 1, 0);
+	expect1("{\"cgroup\": \"/tenant-a.slice\"}", "/tenant-a.slicex/vm",
+		-1, 0);
+	expect1("{\"cgroup\": \"/tenant-?.slice/vm-[0-9].scope\"}", VCPU, 1, 2);
+	expect1("{\"cgroup\": \"/*.slice/vm-1.scope\"}",
+		"/machine.slice/tenant-a.slice/vm-1.scope", -1, 0);
+	/* Unit names as systemd shows them, '\' and all. */
+	expect1("{\"cgroup\": \"/machine.slice/machine-qemu\\\\x2d1\\\\x2dvm.scope\"}",
+		"/machine.slice/machine-qemu\\x2d1\\x2dvm.scope/libvirt/vcpu0",
+		1, 2);
+}
+
+static void test_slice(void)
+{
+	expect1("{\"slice\": \"tenant-*.slice\"}",
+		"/machine.slice/tenant-a.slice/vm.scope", 1, 2);
+	expect1("{\"slice\": \"*.slice\"}", "/a.slice/b.slice/x.scope", 1, 2);
+	expect1("{\"slice\": \"machine.slice\"}",
+		"/machine.slice/tenant-a.slice/vm.scope", 1, 1);
+	expect1("{\"slice\": \"vm-1.scope\"}", "/tenant-a.slice/vm-1.scope",
+		-1, 0);
+	expect1("{\"slice\": \"machine\"}", "/machine.slice/x.scope", -1, 0);
+	expect1("{\"slice\": \"tenant-a.slice\"}", "/tenant-a.slicex/vm.scope",
+		-1, 0);
+	expect1("{\"slice\": \"*\"}", "/a.slice/b.scope", 1, 1);
+	expect1("{\"slice\": \"*\"}", "/b.scope", -1, 0);
+	expect1("{\"slice\": \"tenant\\\\x2da.slice\"}",
+		"/tenant.slice/tenant\\x2da.slice/vm.scope", 1, 2);
+}
+
+static void test_unit(void)
+{
+	expect1("{\"unit\": \"vm-*.scope\"}", VCPU, 1, 2);
+	expect1("{\"unit\": \"*.service\"}", VCPU, -1, 0);
+	expect1("{\"unit\": \"vm-1.scope\"}", "/tenant-a.slice", -1, 0);
+	expect1("{\"unit\": \"vm-1.scope\"}", "/tenant-a.slice/vm-1.scope", 1,
+		2);
+	expect1("{\"unit\": \"machine-qemu\\\\x2d1\\\\x2dvm.scope\"}",
+		"/machine.slice/machine-qemu\\x2d1\\x2dvm.scope/libvirt/vcpu0",
+		1, 2);
+}
+
+static bool write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (!fp)
+		return false;
+	fputs(text, fp);
+	return !fclose(fp);
+}
+
+#define QEMU "/machine.slice/machine-qemu\\x2d1\\x2dvm.scope/libvirt/vcpu0"
+
+static void test_machine(const struct fixture *f)
+{
+	char path[PATH_MAX];
+	struct vm_meta m;
+	bool ok;
+
+	fpath(machines, "%s/machines", f->scratch);
+	ok = !mkdir(machines, 0755);
+	ok &= write_file(fpath(path, "%s/foo", machines),
+			 "NAME=foo\nSCOPE=machine-foo.scope\nCLASS=vm\n");
+	ok &= write_file(fpath(path, "%s/qemu-1-vm", machines),
+			 "NAME=qemu-1-vm\n"
+			 "SCOPE=machine-qemu\\\\x2d1\\\\x2dvm.scope\n");
+	tap_check(ok, "fake machines directory %s", machines);
+
+	meta(&m, QEMU);
+	tap_check(!strcmp(m.unit, "machine-qemu\\x2d1\\x2dvm.scope") &&
+		  m.unit_depth == 2 && !strcmp(m.machine, "qemu-1-vm"),
+		  "vm_meta_init: unit, its depth and machine");
+	vm_meta_free(&m);
+	meta(&m, "/system.slice/sshd.service");
+	tap_check(!strcmp(m.unit, "sshd.service") && !m.machine[0],
+		  "vm_meta_init: a unit that is no machine");
+	vm_meta_free(&m);
+
+	expect1("{\"machine\": \"foo\"}", "/machine.slice/machine-foo.scope",
+		1, 2);
+	expect1("{\"machine\": \"f*\"}", "/machine.slice/machine-foo.scope/x",
+		1, 2);
+	expect1("{\"machine\": \"bar\"}", "/machine.slice/machine-foo.scope",
+		-1, 0);
+	expect1("{\"machine\": \"qemu-1-*\"}", QEMU, 1, 2);
+	expect1("{\"machine\": \"*\"}", "/system.slice/sshd.service", -1, 0);
+	expect1("{\"slice\": \"machine.slice\", \"machine\": \"qemu-*\"}", QEMU,
+		2, 2);
+}
+
+static void test_and_or(void)
+{
+	const char *and = "{\"cgroup\": \"/tenant-a.slice\", \"unit\": \"vm-2.scope\"}";
+
+	expect1(and, "/tenant-a.slice/vm-1.scope", -1, 0);
+	expect1(and, "/tenant-a.slice/vm-2.scope", 2, 2);
+	expect1(and, "/tenant-b.slice/vm-2.scope", -1, 0);
+	expect1("{\"slice\": \"tenant-a.slice\", \"unit\": \"vm-1.scope\"}",
+		VCPU, 2, 2);
+	expect1("{\"cgroup\": \"" VCPU "\", \"unit\": \"vm-1.scope\"}", VCPU,
+		2, 3);
+	expect1("[{\"unit\": \"nope.scope\"}, {\"slice\": \"tenant-a.slice\"}]",
+		VCPU, 1, 1);
+	expect1("[{\"unit\": \"nope.scope\"}, {\"slice\": \"nope.slice\"}]",
+		VCPU, -1, 0);
+	expect1("[{\"slice\": \"tenant-a.slice\"}, {\"slice\": \"tenant-a.slice\", \"unit\": \"vm-1.scope\"}]",
+		VCPU, 2, 2);
+	expect1("[{\"slice\": \"tenant-a.slice\", \"unit\": \"vm-1.scope\"}, {\"slice\": \"tenant-a.slice\"}]",
+		VCPU, 2, 2);
+	expect1("[{\"cgroup\": \"/tenant-a.slice\"}, {\"unit\": \"vm-1.scope\"}]",
+		VCPU, 1, 2);
+	expect1("[{\"unit\": \"vm-1.scope\"}, {\"cgroup\": \"/tenant-a.slice\"}]",
+		VCPU, 1, 2);
+	expect(mk("nomatch", "{\"default\": \"allow\"}"), VCPU, -1, 0,
+	       "no \"match\"");
+}
+
+static void test_no_path(void)
+{
+	struct tenant *ts[4];
+	struct vm_meta m;
+	bool tie = true;
+
+	ts[0] = mk1("{\"cgroup\": \"/\"}");
+	ts[1] = mk1("{\"slice\": \"*\"}");
+	ts[2] = mk1("[{\"unit\": \"*\"}, {\"machine\": \"*\"}]");
+	ts[3] = mk1("{\"xattr\": {\"user.tenant\": \"*\"}}");
+	expect(ts[0], NULL, -1, 0, "cgroup \"/\"");
+	expect(ts[1], NULL, -1, 0, "slice \"*\"");
+	expect(ts[2], NULL, -1, 0, "unit or machine \"*\"");
+	expect(ts[3], NULL, -1, 0, "xattr \"*\"");
+	meta(&m, NULL);
+	tap_check(!m.unit[0] && !m.machine[0] &&
+		  !match_pick(ts, 4, &m, &tie) && !tie,
+		  "a VM without a cgroup path: no unit, machine or tenant");
+	vm_meta_free(&m);
+}
+
+/* match_pick() over @n tenants for the VM in @path picks @want. */
+static void pick(struct tenant **ts, size_t n, const char *path,
+		 const struct tenant *want, bool want_tie, const char *what)
+{
+	struct vm_meta m;
+	struct tenant *t;
+	bool tie = !want_tie;
+
+	meta(&m, path);
+	t = match_pick(ts, n, &m, &tie);
+	if (!tap_check(t == want && tie == want_tie, "%s: %s%s", what,
+		       want ? want->name : "none", want_tie ? ", a tie" : ""))
+		tap_diag("  got %s, tie %d", t ? t->name : "none", tie);
+	vm_meta_free(&m);
+}
+
+#define PICK(want, tie, what, ...)                                       \
+	do {                                                             \
+		struct tenant *__ts[] = { __VA_ARGS__ };                 \
+		pick(__ts, sizeof(__ts) / sizeof(__ts[0]), VCPU, want,   \
+		     tie, what);                                         \
+	} while (0)
+
+static void test_precedence(void)
+{
+	struct tenant *hi, *spec, *neg, *zero, *two, *deep, *shallow, *deeper;
+	struct tenant *alpha, *beta, *gamma, *lo_a, *lo_b, *multi, *single;
+
+	hi = mk("hi", "{\"priority\": 10, \"match\": {\"slice\": \"*.slice\"}}");
+	spec = mk("spec", "{\"match\": {\"slice\": \"tenant-a.slice\", \"unit\": \"vm-1.scope\", \"cgroup\": \"" VCPU "\"}}");
+	PICK(hi, false, "priority first", hi, spec);
+	PICK(hi, false, "priority first (other order)", spec, hi);
+	neg = mk("neg", "{\"priority\": -5, \"match\": {\"cgroup\": \"" VCPU "\", \"unit\": \"vm-1.scope\"}}");
+	zero = mk("zero", "{\"match\": {\"slice\": \"*.slice\"}}");
+	PICK(zero, false, "a negative priority is below the default", neg,
+	     zero);
+
+	two = mk("two", "{\"match\": {\"slice\": \"tenant-a.slice\", \"cgroup\": \"/tenant-a.slice\"}}");
+	deep = mk("deep", "{\"match\": {\"cgroup\": \"" VCPU "\"}}");
+	PICK(two, false, "then more conditions, however shallow", deep, two);
+
+	shallow = mk("shallow", "{\"match\": {\"cgroup\": \"/tenant-a.slice\"}}");
+	deeper = mk("deeper", "{\"match\": {\"unit\": \"vm-1.scope\"}}");
+	PICK(deeper, false, "then the deeper match", shallow, deeper);
+	PICK(deeper, false, "then the deeper match (other order)", deeper,
+	     shallow);
+
+	alpha = mk("alpha", "{\"match\": {\"slice\": \"tenant-a.slice\"}}");
+	beta = mk("beta", "{\"match\": {\"cgroup\": \"/tenant-a.slice\"}}");
+	gamma = mk("gamma", "{\"match\": {\"slice\": \"tenant-*\"}}");
+	PICK(alpha, true, "else a tie, won by name", alpha, beta);
+	PICK(alpha, true, "else a tie, won by name (other order)", beta, alpha);
+	PICK(alpha, true, "a three-way tie", gamma, beta, alpha);
+
+	lo_a = mk("lo-a", "{\"priority\": -1, \"match\": {\"slice\": \"*\"}}");
+	lo_b = mk("lo-b", "{\"priority\": -1, \"match\": {\"slice\": \"*\"}}");
+	PICK(hi, false, "a tie below the winner is none", lo_b, lo_a, hi);
+	PICK(hi, false, "a tie below the winner is none (winner first)", hi,
+	     lo_b, lo_a);
+	PICK(alpha, true, "a tie above a lower tenant", lo_b, beta, alpha);
+
+	multi = mk("multi", "{\"match\": [{\"slice\": \"*.slice\"}, {\"slice\": \"tenant-a.slice\", \"unit\": \"vm-1.scope\"}]}");
+	single = mk("single", "{\"match\": {\"unit\": \"vm-1.scope\"}}");
+	PICK(multi, false, "a tenant competes with its best clause", single,
+	     multi);
+
+	PICK(deeper, false, "NULL entries are skipped", NULL, deeper, NULL);
+	PICK(NULL, false, "no tenant matches", mk1("{\"unit\": \"x.scope\"}"),
+	     NULL);
+}
+
+static void test_xattr(struct fixture *f)
+{
+	const char *const dirs[] = { "", "/tenant-a.slice",
+				     "/tenant-a.slice/vm-1.scope",
+				     "/tenant-a.slice/vm-1.scope/vcpu0",
+				     "/tenant-b.slice" };
+	char path[PATH_MAX], vcpu[PATH_MAX], other[PATH_MAX], json[1024];
+	struct tenant *by_slice, *by_scope;
+	size_t i;
+	int err;
+
+	if (!f->cg2) {
+		for (i = 0; i < N_XATTR; i++)
+			tap_skip(f->why, "xattr conditions");
+		return;
+	}
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (!mkdir(fpath(path, "%s%s%s", f->root, f->base, dirs[i]),
+			   0755))
+			continue;
+		err = errno;
+		if (err != EACCES && err != EPERM && err != EROFS)
+			tap_bail("mkdir %s: %s", path, strerror(err));
+		for (i = 0; i < N_XATTR; i++)
+			tap_skip(strerror(err), "xattr conditions (mkdir)");
+		return;
+	}
+	if (setxattr(fpath(path, "%s%s%s", f->root, f->base, dirs[1]),
+		     "user.tenant", "acme", 4, 0) ||
+	    setxattr(fpath(path, "%s%s%s", f->root, f->base, dirs[2]),
+		     "user.tier", "gold", 4, 0)) {
+		err = errno;
+		for (i = 0; i < N_XATTR; i++)
+			tap_skip(strerror(err),
+				 "xattr conditions (user.* on cgroup2)");
+		return;
+	}
+	cg_root = f->root;
+	fpath(vcpu, "%s%s", f->base, dirs[3]);
+	fpath(other, "%s%s", f->base, dirs[4]);
+	expect1("{\"xattr\": {\"user.tenant\": \"acme\"}}", vcpu, 1, 2);
+	expect1("{\"xattr\": {\"user.tenant\": \"ac*\"}}", vcpu, 1, 2);
+	expect1("{\"xattr\": {\"user.tenant\": \"other\"}}", vcpu, -1, 0);
+	expect1("{\"xattr\": {\"user.tenant\": \"acme\", \"user.tier\": \"gold\"}}",
+		vcpu, 2, 3);
+	expect1("{\"xattr\": {\"user.tenant\": \"acme\", \"user.tier\": \"silver\"}}",
+		vcpu, -1, 0);
+	expect1("{\"xattr\": {\"user.missing\": \"*\"}}", vcpu, -1, 0);
+	expect1("{\"xattr\": {\"user.tenant\": \"acme\"}}", other, -1, 0);
+	snprintf(json, sizeof(json),
+		 "{\"xattr\": {\"user.tenant\": \"acme\"}, \"cgroup\": \"%s/tenant-a.slice/*\"}",
+		 f->base);
+	expect1(json, vcpu, 2, 3);
+	by_slice = mk("by-slice", "{\"match\": {\"xattr\": {\"user.tenant\": \"acme\"}}}");
+	by_scope = mk("by-scope", "{\"match\": {\"xattr\": {\"user.tier\": \"gold\"}}}");
+	{
+		struct tenant *ts[] = { by_slice, by_scope };
+
+		pick(ts, 2, vcpu, by_scope, false,
+		     "xattr on the scope beats one on its slice");
+	}
+	if (setxattr(fpath(path, "%s%s%s", f->root, f->base, dirs[2]),
+		     "trusted.tenant", "globex", 6, 0)) {
+		err = errno;
+		tap_skip(strerror(err), "trusted.* xattr condition");
+		tap_skip(strerror(err), "trusted.* xattr condition");
+	} else {
+		expect1("{\"xattr\": {\"trusted.tenant\": \"glob*\"}}", vcpu, 1,
+			3);
+		expect1("{\"xattr\": {\"trusted.tenant\": \"globex\"}}", other,
+			-1, 0);
+	}
+	cg_root = "/nonexistent";
+}
+
+static int checks(struct fixture *f)
+{
+	size_t i;
+	int rc;
+
+	tap_plan(PLAN);
+	test_cgroup();
+	test_slice();
+	test_unit();
+	test_machine(f);
+	test_and_or();
+	test_no_path();
+	test_precedence();
+	test_xattr(f);
+	rc = tap_finish();
+	for (i = 0; i < nall; i++)
+		tenant_free(all[i]);
+	return rc;
+}
+
+int main(void)
+{
+	struct fixture f;
+	int rc;
+
+	fixture_setup(&f, "match");
+	rc = fixture_run(checks, &f);
+	if (!fixture_teardown(&f))
+		rc = 1;
+	return rc;
+}
