@@ -8,6 +8,8 @@
 #   make check      run every test; ends with "N passed, N failed, N skipped"
 #   make demo       the main job: boot the arm64 kernel and show a guest
 #                   counting with and without the VMM's filter
+#   make install    vpmu-policyd, vpmuctl, unit, man pages (PREFIX, DESTDIR,
+#                   ARCH=arm64 for the arm64 build)
 #   make bench      benchmarks (numbers, not tests): the engine's decision
 #                   cost against KVM's filter in C
 #
@@ -26,7 +28,8 @@ SHELL := /bin/bash
 
 .PHONY: all deps source kernel $(addprefix kernel-,$(ARCHES)) selftests \
 	$(addprefix libbpf-,$(ARCHES)) \
-	$(addprefix selftests-,$(ARCHES)) check demo bench clean help
+	$(addprefix selftests-,$(ARCHES)) $(addprefix daemon-,$(ARCHES)) \
+	daemon check demo bench install clean help
 
 all: kernel selftests
 
@@ -56,7 +59,14 @@ $(addprefix libbpf-,$(ARCHES)): libbpf-%: deps
 $(addprefix selftests-,$(ARCHES)): selftests-%: kernel-% libbpf-%
 	@$(MAKE) --no-print-directory -f selftests/build.mk ARCH=$* O=$(O)
 
-check: deps kernel selftests
+daemon: $(addprefix daemon-,$(ARCHES))
+
+# vpmu-policyd and vpmuctl embed the engine built against each arch's
+# test kernel BTF (the selftests build makes the skeletons).
+$(addprefix daemon-,$(ARCHES)): daemon-%: selftests-%
+	@$(MAKE) --no-print-directory -f daemon/build.mk ARCH=$* O=$(O)
+
+check: deps kernel selftests daemon
 	@selftests/run.sh $(if $(TESTS),--only "$(TESTS)")
 
 demo: deps kernel-arm64 selftests-arm64
@@ -65,6 +75,33 @@ demo: deps kernel-arm64 selftests-arm64
 # Benchmarks print numbers; they are not tests.
 bench: selftests-x86_64
 	@$(O)/selftests/x86_64/bench/decide_bench
+
+# make install [ARCH=arm64] [PREFIX=/usr/local] [DESTDIR=...]: the daemon,
+# vpmuctl, the unit, tmpfiles.d, man pages and examples.
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+HOST_ARCH := $(subst aarch64,arm64,$(shell uname -m))
+ARCH ?= $(HOST_ARCH)
+SBINDIR := $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+MANDIR := $(PREFIX)/share/man
+DOCDIR := $(PREFIX)/share/doc/vpmu-policy
+
+install: daemon-$(ARCH)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(TMPFILESDIR) \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(DOCDIR)/examples/tenants.d \
+		$(DESTDIR)$(SYSCONFDIR)/vpmu-policyd/tenants.d
+	install -m 0755 $(O)/daemon/$(ARCH)/vpmu-policyd $(O)/daemon/$(ARCH)/vpmuctl \
+		$(DESTDIR)$(SBINDIR)/
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/vpmu-policyd.service.in \
+		>$(DESTDIR)$(UNITDIR)/vpmu-policyd.service
+	install -m 0644 systemd/vpmu-policyd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/vpmu-policyd.conf
+	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 examples/vpmu-policyd.json examples/README.md $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 examples/tenants.d/*.json $(DESTDIR)$(DOCDIR)/examples/tenants.d/
 
 clean:
 	rm -rf $(O)

@@ -55,8 +55,9 @@ add_counts()
 run_host_tap()
 {
 	local name=$1 prog=$2 log=$logs/${1//\//-}.log rc counts
+	shift 2
 	printf '==> %s\n' "$name"
-	"$prog" >"$log" 2>&1
+	"$prog" "$@" >"$log" 2>&1
 	rc=$?
 	grep -aE '^(not ok|Bail out!)|^#' "$log" | sed 's/^/    /'
 	counts=$(awk -f "$here/tap-count.awk" "$log")
@@ -89,9 +90,14 @@ run_suite()
 	else
 		bpftool=${VPMU_CACHE:-/var/cache/vpmu-policy}/bpftool-$ARCH/sbin/bpftool
 	fi
+	# The daemon and vpmuctl, as installed.
+	adds=(--add "$bpftool:/usr/sbin/bpftool")
+	for p in vpmu-policyd vpmuctl; do
+		[[ -x $O/daemon/$ARCH/$p ]] && adds+=(--add "$O/daemon/$ARCH/$p:/usr/sbin/$p")
+	done
 	if ! "$here/vm/mkinitramfs.sh" --arch "$ARCH" --kernel "$kdir" \
 		--tests "$O/selftests/$ARCH/tests" --modules "$MODULES" \
-		--add "$bpftool:/usr/sbin/bpftool" --out "$initrd"; then
+		"${adds[@]}" --out "$initrd"; then
 		add_counts "vm/$name" "0 1 0"
 		return
 	fi
@@ -119,6 +125,20 @@ for t in "$O"/selftests/x86_64/unit/test_*; do
 	[[ -x $t ]] || continue
 	n=$(basename "$t"); n=${n#test_}
 	selected "$n" && run_host_tap "unit/$n" "$t"
+done
+# The daemon's host tests: plain, then with ASan+UBSan; then a short
+# libFuzzer run of each fuzz target.
+for t in "$O"/daemon/x86_64/tests/test_* "$O"/daemon/x86_64/tests-asan/test_*; do
+	[[ -x $t ]] || continue
+	n=$(basename "$t"); n=${n#test_}
+	[[ $t == */tests-asan/* ]] && v=daemon-asan || v=daemon
+	selected "$n" || selected "$v" || selected "$v/$n" && run_host_tap "$v/$n" "$t"
+done
+for t in "$O"/daemon/x86_64/fuzz/fuzz_*; do
+	[[ -x $t ]] || continue
+	n=$(basename "$t")
+	selected "$n" || selected fuzz &&
+		run_host_tap "fuzz/$n" "$here/daemon/fuzz-short.sh" "$t"
 done
 for s in "$here"/vm/suites/*.suite; do
 	run_suite "$s"

@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build vpmu-policyd and vpmuctl for one architecture, and (on the
+# x86_64 build machine) the daemon's host unit tests, plain and with
+# ASan+UBSan, and its libFuzzer targets:
+#   make -f daemon/build.mk ARCH=arm64|x86_64 O=build
+#
+# The engine's skeletons come from the selftests build of the same arch
+# (bpf/*.bpf.c against that arch's test kernel BTF).  libbpf is linked
+# static (the 7.3 tree's), libsystemd dynamic.
+
+ARCH ?= x86_64
+O ?= build
+OUT := $(O)/daemon/$(ARCH)
+SKEL_INC := $(O)/selftests/$(ARCH)/inc
+LIBBPF ?= $(O)/libbpf-$(ARCH)
+VERSION ?= 0.1.0
+
+ifeq ($(ARCH),arm64)
+CC := aarch64-linux-gnu-gcc
+PKG_LIBDIR := /usr/lib/aarch64-linux-gnu
+else
+CC := gcc
+PKG_LIBDIR := /usr/lib/x86_64-linux-gnu
+endif
+
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-missing-field-initializers \
+	  -Wno-format-truncation \
+	  -D_GNU_SOURCE -DVPMU_VERSION='"$(VERSION)"' -I$(SKEL_INC) -Idaemon
+LIBS := $(LIBBPF)/lib64/libbpf.a -Wl,-Bstatic -lelf -lz -lzstd -Wl,-Bdynamic \
+	-L$(PKG_LIBDIR) -lsystemd
+
+# Everything but the two programs' mains and the engine's loader.
+LIB_SRCS := json.c events.c diag.c schema.c policy.c config.c cgroup.c \
+	    match.c watch.c explain.c log.c
+DAEMON_SRCS := policyd.c tenants.c vms.c records.c engine.c
+CTL_SRCS := vpmuctl.c ctl_status.c ctl_vms.c ctl_check.c ctl_explain.c \
+	    ctl_filters.c engine.c
+
+obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+PROGS := $(OUT)/vpmu-policyd $(OUT)/vpmuctl
+
+# Host tests: selftests/daemon/test_*.c against the library sources.
+ifeq ($(ARCH),x86_64)
+TEST_SRCS := $(wildcard selftests/daemon/test_*.c)
+TESTS := $(patsubst selftests/daemon/%.c,$(OUT)/tests/%,$(TEST_SRCS)) \
+	 $(patsubst selftests/daemon/%.c,$(OUT)/tests-asan/%,$(TEST_SRCS))
+FUZZ_SRCS := $(wildcard selftests/daemon/fuzz_*.c)
+FUZZERS := $(patsubst selftests/daemon/%.c,$(OUT)/fuzz/%,$(FUZZ_SRCS))
+TEST_LIB := $(addprefix daemon/,$(LIB_SRCS)) selftests/lib/tap.c
+endif
+
+all: $(PROGS) $(TESTS) $(FUZZERS)
+
+$(OUT)/obj/%.o: daemon/%.c $(SKEL_INC)/vpmu_engine.skel.h $(SKEL_INC)/vpmu_vms.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -I$(LIBBPF)/include -MMD -MP -c -o $@ $<
+
+$(OUT)/vpmu-policyd: $(call obj,$(LIB_SRCS) $(DAEMON_SRCS))
+	$(call msg,LD,$@)
+	$(Q)$(CC) -o $@ $^ $(LIBS)
+
+$(OUT)/vpmuctl: $(call obj,$(LIB_SRCS) $(CTL_SRCS))
+	$(call msg,LD,$@)
+	$(Q)$(CC) -o $@ $^ $(LIBS)
+
+TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-missing-field-initializers \
+	       -Wno-format-truncation \
+	       -D_GNU_SOURCE -Idaemon
+$(OUT)/tests/%: selftests/daemon/%.c $(TEST_LIB)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LIB) -lsystemd
+
+$(OUT)/tests-asan/%: selftests/daemon/%.c $(TEST_LIB)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer -o $@ $< $(TEST_LIB) -lsystemd
+
+# libFuzzer: clang's runtime (clang-14 and libclang-rt-14-dev).
+FUZZ_CC ?= clang-14
+$(OUT)/fuzz/%: selftests/daemon/%.c $(TEST_LIB)
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) -std=gnu11 -g -O1 -D_GNU_SOURCE -Idaemon \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< $(filter-out selftests/lib/tap.c daemon/log.c,$(TEST_LIB)) -lsystemd
+
+.PHONY: all
+.SECONDARY:
+-include $(shell find $(OUT)/obj -name '*.d' 2>/dev/null)

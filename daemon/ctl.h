@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vpmuctl: shared options and output helpers for its commands. */
+#ifndef VPMUD_CTL_H
+#define VPMUD_CTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "engine.h"
+
+struct ctl {
+	bool json;
+	const char *config_path;
+	struct policyd_config cfg;
+	int argc;
+	char **argv;		/* the command's own arguments */
+};
+
+/* Open the pinned engine, or print why not and return nonzero. */
+int ctl_open_engine(struct ctl *c, struct engine *e);
+/* Print @s as a JSON string. */
+void ctl_json_str(FILE *f, const char *s);
+/* The tenant name of policy @id from the pinned tenants map ("-" if none). */
+void ctl_tenant_name(struct engine *e, __u32 id, char *buf, size_t len);
+/* The attached policies, in order, from debugfs; count or -errno. */
+int ctl_attached(char names[][64], int max);
+
+int ctl_status(struct ctl *c);
+int ctl_vms(struct ctl *c);
+int ctl_check(struct ctl *c);
+int ctl_explain(struct ctl *c);
+int ctl_reload(struct ctl *c);
+int ctl_attach(struct ctl *c);
+int ctl_detach(struct ctl *c);
+int ctl_unpin(struct ctl *c);
+
+#endif /* VPMUD_CTL_H */

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpmuctl explain --vm ID --event EVENT: which policy applies to the VM
+ * and which of its rules decide about the event, read from the pinned
+ * maps and evaluated the way the engine does (explain.c).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "ctl.h"
+#include "events.h"
+#include "explain.h"
+#include "schema.h"
+
+static const char *const kind_names[] = { "gp", "fixed", "cycle", "probe" };
+
+struct args {
+	unsigned long long vm_id, selector;
+	const char *event;
+	int kind;		/* -1: every kind the event is counted on */
+	int umask;
+	bool nested, hyp;
+};
+
+static int parse(struct ctl *c, struct args *a)
+{
+	static const struct option opts[] = {
+		{ "vm", required_argument, NULL, 'v' },
+		{ "event", required_argument, NULL, 'e' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "umask", required_argument, NULL, 'u' },
+		{ "selector", required_argument, NULL, 's' },
+		{ "nested", no_argument, NULL, 'n' },
+		{ "hyp", no_argument, NULL, 'H' },
+		{ 0 }
+	};
+	unsigned long long n;
+	bool have_vm = false;
+	int o, k;
+
+	memset(a, 0, sizeof(*a));
+	a->kind = -1;
+	a->umask = 0;
+	while ((o = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'v':
+			if (!schema_parse_uint(optarg, &a->vm_id))
+				goto bad;
+			have_vm = true;
+			break;
+		case 'e':
+			a->event = optarg;
+			break;
+		case 'k':
+			for (k = 0; k < 4 && strcmp(optarg, kind_names[k]); k++)
+				;
+			if (k == 4)
+				goto bad;
+			a->kind = k;
+			break;
+		case 'u':
+			if (!schema_parse_uint(optarg, &n) || n > 0xff)
+				goto bad;
+			a->umask = n;
+			break;
+		case 's':
+			if (!schema_parse_uint(optarg, &a->selector))
+				goto bad;
+			break;
+		case 'n':
+			a->nested = true;
+			break;
+		case 'H':
+			/* vEL2 is not "nested" to KVM: it is the L1 hypervisor. */
+			a->hyp = true;
+			break;
+		default:
+			goto bad;
+		}
+	}
+	if (have_vm && a->event)
+		return 0;
+bad:
+	fprintf(stderr,
+		"usage: vpmuctl explain --vm ID --event EVENT [--kind gp|fixed|cycle|probe] [--umask N] [--selector N] [--nested] [--hyp]\n");
+	return 2;
+}
+
+int ctl_explain(struct ctl *c)
+{
+	struct vpmu_event_enc enc[VPMU_EVENT_MAX_ENCS];
+	struct vpmu_rule hdr, *rules = NULL;
+	struct vpmu_config cfg = { 0 };
+	struct vpmu_vm vm;
+	struct explanation x;
+	struct engine e;
+	unsigned long long raw;
+	char tenant[64], desc[256];
+	const char *how;
+	size_t nr = 0, h;
+	int n, i, k, ret = 0;
+	__u32 pid;
+	struct args a;
+
+	if (parse(c, &a))
+		return 2;
+	if (c->cfg.target < 0) {
+		fprintf(stderr, "vpmuctl: cannot tell this host's PMU\n");
+		return 2;
+	}
+	if (schema_parse_uint(a.event, &raw)) {
+		n = 1;
+		enc[0] = (struct vpmu_event_enc){
+			.space = c->cfg.target == VPMU_TARGET_ARM64 ?
+				 VPMU_SPACE_ARM64 : VPMU_SPACE_X86_GP,
+			.event = raw, .umask = -1,
+			.kinds = VPMU_KIND_GP |
+				 (raw == 0x11 && c->cfg.target == VPMU_TARGET_ARM64 ?
+				  VPMU_KIND_CYCLE : 0),
+		};
+	} else {
+		n = vpmu_event_lookup(c->cfg.target, a.event, enc);
+		if (!n) {
+			fprintf(stderr, "vpmuctl: unknown event \"%s\" for %s\n",
+				a.event, vpmu_target_name(c->cfg.target));
+			return 2;
+		}
+	}
+	if (ctl_open_engine(c, &e))
+		return 1;
+	engine_get_config(&e, &cfg);
+	if (!bpf_map_lookup_elem(e.map_fd[EM_VM_POLICY], &a.vm_id, &vm) &&
+	    vm.policy_id) {
+		pid = vm.policy_id;
+		how = vm.flags & VPMU_VM_DEFAULT ? "the host default tenant" :
+						   "its tenant";
+	} else {
+		pid = cfg.default_policy_id;
+		how = "the host default (not classified by tenant)";
+	}
+	ctl_tenant_name(&e, pid, tenant, sizeof(tenant));
+	if (!pid || engine_read_policy(&e, pid, &hdr, &rules, &nr)) {
+		printf("VM %llu: no policy; the host default action applies: %s\n",
+		       a.vm_id, cfg.default_action == VPMU_ALLOW ? "allow" : "deny");
+		goto out;
+	}
+	if (!c->json)
+		printf("VM %llu: policy %u (tenant %s, %s), %zu rules, default %s\n",
+		       a.vm_id, pid, tenant, how, nr,
+		       hdr.action == VPMU_ALLOW ? "allow" : "deny");
+	else
+		printf("[");
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < 4; k++) {
+			struct vpmu_query q = {
+				.raw_selector = a.selector,
+				.event = enc[i].event,
+				.space = enc[i].space,
+				.kind = k,
+				.unit_mask = enc[i].umask >= 0 ? enc[i].umask :
+								 a.umask,
+				.nested = a.nested,
+				.hyp_ctxt = a.hyp,
+			};
+
+			if (a.kind >= 0 ? k != a.kind :
+			    !(enc[i].kinds & (1u << k)))
+				continue;
+			explain_decide(rules, nr, hdr.action, &q, &x);
+			if (c->json) {
+				printf("%s{\"vm_id\":%llu,\"policy\":%u,\"tenant\":",
+				       i || k ? "," : "", a.vm_id, pid);
+				ctl_json_str(stdout, tenant);
+				printf(",\"space\":%u,\"event\":%u,\"kind\":\"%s\",\"action\":\"%s\",\"by\":\"%s\",\"rules\":[",
+				       q.space, q.event, kind_names[k],
+				       x.action == VPMU_ALLOW ? "allow" : "deny",
+				       x.by == BY_DENY ? "deny rule" :
+				       x.by == BY_ALLOW ? "allow rule" : "default");
+				for (h = 0; h < x.nhits; h++) {
+					explain_rule(&rules[x.hits[h]], desc,
+						     sizeof(desc));
+					printf(h ? "," : "");
+					ctl_json_str(stdout, desc);
+				}
+				printf("]}");
+				continue;
+			}
+			printf("  %s 0x%x on a %s counter: %s, by %s\n",
+			       q.space == VPMU_SPACE_X86_FIXED ? "fixed" :
+			       q.space == VPMU_SPACE_ARM64 ? "event" : "select",
+			       q.event, kind_names[k],
+			       x.action == VPMU_ALLOW ? "ALLOW" : "DENY",
+			       x.by == BY_DENY ? "a deny rule" :
+			       x.by == BY_ALLOW ? "an allow rule" :
+			       "the policy's default (no rule applies)");
+			for (h = 0; h < x.nhits; h++) {
+				explain_rule(&rules[x.hits[h]], desc,
+					     sizeof(desc));
+				printf("      rule %zu: %s\n", x.hits[h] + 1, desc);
+			}
+			if (x.candidates > x.nhits)
+				printf("      (%zu more rules for this event do not apply)\n",
+				       x.candidates - x.nhits);
+		}
+	}
+	if (c->json)
+		printf("]\n");
+	else
+		printf("  (KVM also applies the VMM's own filter; deny wins)\n");
+out:
+	free(rules);
+	engine_close(&e);
+	return ret;
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vpmuctl status: the daemon, the attached policies, the engine. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+
+#include "ctl.h"
+
+static const char *audit_name(int a)
+{
+	return a == VPMU_AUDIT_NONE ? "none" :
+	       a == VPMU_AUDIT_ALL ? "all" : "denials";
+}
+
+static void fmt_time(__u64 ns, char *buf, size_t len)
+{
+	time_t t = ns / 1000000000ULL;
+	struct tm tm;
+
+	if (!ns || !localtime_r(&t, &tm))
+		snprintf(buf, len, "-");
+	else
+		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+int ctl_status(struct ctl *c)
+{
+	char names[16][64], started[32], reloaded[32], dflt[64];
+	struct vpmu_daemon st = { 0 };
+	struct vpmu_config cfg = { 0 };
+	struct engine e;
+	__u32 zero = 0;
+	bool running;
+	int n, i;
+
+	if (ctl_open_engine(c, &e))
+		return 1;
+	bpf_map_lookup_elem(e.map_fd[EM_DAEMON], &zero, &st);
+	engine_get_config(&e, &cfg);
+	running = st.pid > 0 && (!kill(st.pid, 0) || errno == EPERM);
+	n = ctl_attached(names, 16);
+	fmt_time(st.started_ns, started, sizeof(started));
+	fmt_time(st.reloaded_ns, reloaded, sizeof(reloaded));
+	ctl_tenant_name(&e, cfg.default_policy_id, dflt, sizeof(dflt));
+
+	if (c->json) {
+		printf("{\"daemon\":{\"running\":%s,\"pid\":%d,\"started\":",
+		       running ? "true" : "false", running ? st.pid : 0);
+		ctl_json_str(stdout, started);
+		printf(",\"reloads\":%u,\"last_reload\":", st.reloads);
+		ctl_json_str(stdout, reloaded);
+		printf(",\"tenants\":%u,\"rejected\":%u,\"vms\":%u},",
+		       st.tenants, st.broken, st.vms);
+		printf("\"engine\":{\"pin_dir\":");
+		ctl_json_str(stdout, c->cfg.pin_dir);
+		printf(",\"abi\":%u,\"default_action\":\"%s\",\"default_tenant\":",
+		       cfg.abi_version,
+		       cfg.default_action == VPMU_ALLOW ? "allow" : "deny");
+		ctl_json_str(stdout, dflt);
+		printf(",\"audit\":\"%s\",\"denials_per_sec\":%u},",
+		       audit_name(cfg.audit), cfg.denials_per_sec);
+		printf("\"attached\":");
+		if (n < 0) {
+			printf("null");
+		} else {
+			printf("[");
+			for (i = 0; i < n; i++) {
+				printf(i ? "," : "");
+				ctl_json_str(stdout, names[i]);
+			}
+			printf("]");
+		}
+		printf("}\n");
+	} else {
+		if (running)
+			printf("daemon:    running (pid %d), started %s\n",
+			       st.pid, started);
+		else
+			printf("daemon:    not running (the pinned engine keeps enforcing)\n");
+		printf("reloads:   %u, last %s\n", st.reloads, reloaded);
+		printf("tenants:   %u (%u files rejected)\n", st.tenants,
+		       st.broken);
+		printf("VMs:       %u\n", st.vms);
+		printf("engine:    %s (ABI %u), host default %s%s%s, audit %s\n",
+		       c->cfg.pin_dir, cfg.abi_version,
+		       cfg.default_action == VPMU_ALLOW ? "allow" : "deny",
+		       cfg.default_policy_id ? ", default tenant " : "",
+		       cfg.default_policy_id ? dflt : "",
+		       audit_name(cfg.audit));
+		if (n < 0)
+			printf("attached:  unknown (%s: mount debugfs on /sys/kernel/debug)\n",
+			       strerror(-n));
+		else
+			for (i = 0; i < n; i++)
+				printf("%s %d. %s\n", i ? "          " : "attached: ",
+				       i + 1, names[i]);
+	}
+	engine_close(&e);
+	return 0;
+}

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading, pinning and adopting the BPF engine; writing its maps.
+ *
+ * A restarted daemon adopts what is pinned instead of loading a new
+ * engine: the attached link and its maps keep enforcing the last policies
+ * while the daemon starts, so there is no moment in which a running VM is
+ * under a weaker policy than configured.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "engine.h"
+#include "vpmu_engine.skel.h"
+#include "vpmu_vms.skel.h"
+
+#define BPF_FS_MAGIC	0xcafe4a11
+#define LINK_PIN	"vpmu_engine"
+#define REFRESH_PIN	"vpmu_refresh"
+#define CAP_SYS_ADMIN	21
+#define CAP_PERFMON	38
+#define CAP_BPF		39
+
+const char *const engine_map_names[EM_NR] = {
+	[EM_POLICIES] = "policies",	[EM_VM_POLICY] = "vm_policy",
+	[EM_CGROUP_POLICY] = "cgroup_policy", [EM_CONFIG] = "config",
+	[EM_AUDIT] = "audit",		[EM_RECORDS] = "records",
+	[EM_TENANTS] = "tenants",	[EM_DAEMON] = "daemon",
+};
+
+struct refresh_args {
+	__u64 vm_id;
+	__s32 ret;
+};
+
+static void init(struct engine *e, const char *pin_dir)
+{
+	int i;
+
+	memset(e, 0, sizeof(*e));
+	for (i = 0; i < EM_NR; i++)
+		e->map_fd[i] = -1;
+	e->refresh_fd = -1;
+	e->link_fd = -1;
+	snprintf(e->pin_dir, sizeof(e->pin_dir), "%s", pin_dir);
+}
+
+static void pin_path(const struct engine *e, const char *name, char *buf)
+{
+	snprintf(buf, PATH_MAX, "%s/%s", e->pin_dir, name);
+}
+
+static unsigned long long effective_caps(void)
+{
+	char line[256];
+	unsigned long long caps = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	fclose(f);
+	return caps;
+}
+
+static bool has_struct_ops_type(void)
+{
+	const char *name = "kvm_pmu_policy_ops";
+	struct btf *vmlinux, *kvm;
+	bool found;
+
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux)
+		return false;
+	found = btf__find_by_name_kind(vmlinux, name, BTF_KIND_STRUCT) > 0;
+	if (!found) {
+		/* x86 builds KVM as modules: the type is in kvm.ko's BTF. */
+		kvm = btf__load_module_btf("kvm", vmlinux);
+		if (kvm) {
+			found = btf__find_by_name_kind(kvm, name,
+						       BTF_KIND_STRUCT) > 0;
+			btf__free(kvm);
+		}
+	}
+	btf__free(vmlinux);
+	return found;
+}
+
+bool engine_unsupported(const char *pin_dir, char *why, size_t len)
+{
+	unsigned long long caps = effective_caps();
+	char parent[PATH_MAX], *slash;
+	struct statfs sfs;
+
+	if (!(caps & (1ULL << CAP_BPF)) && !(caps & (1ULL << CAP_SYS_ADMIN))) {
+		snprintf(why, len,
+			 "missing privilege: loading the engine needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (run as root)");
+		return true;
+	}
+	snprintf(parent, sizeof(parent), "%s", pin_dir);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = 0;
+	if (statfs(parent, &sfs) || sfs.f_type != BPF_FS_MAGIC) {
+		snprintf(why, len,
+			 "no BPF filesystem at %s: mount bpffs there (mount -t bpf bpf %s)",
+			 parent, parent);
+		return true;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		snprintf(why, len,
+			 "no kernel BTF (/sys/kernel/btf/vmlinux): the kernel needs CONFIG_DEBUG_INFO_BTF=y");
+		return true;
+	}
+	if (!has_struct_ops_type()) {
+		snprintf(why, len,
+			 "the kernel has no kvm_pmu_policy_ops struct_ops type: it needs CONFIG_KVM_PMU_POLICY=y from the vpmu-policy kernel series (kernel/), and on x86 the kvm module loaded");
+		return true;
+	}
+	return false;
+}
+
+bool engine_pinned(const char *pin_dir)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/" LINK_PIN, pin_dir);
+	return !access(p, F_OK);
+}
+
+int engine_adopt(struct engine *e, const char *pin_dir, char *why, size_t len)
+{
+	char p[PATH_MAX];
+	int i;
+
+	init(e, pin_dir);
+	e->adopted = true;
+	for (i = 0; i < EM_NR; i++) {
+		pin_path(e, engine_map_names[i], p);
+		e->map_fd[i] = bpf_obj_get(p);
+		if (e->map_fd[i] < 0)
+			goto fail;
+	}
+	pin_path(e, REFRESH_PIN, p);
+	e->refresh_fd = bpf_obj_get(p);
+	if (e->refresh_fd < 0)
+		goto fail;
+	pin_path(e, LINK_PIN, p);
+	e->link_fd = bpf_obj_get(p);
+	if (e->link_fd < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(why, len, "cannot open the pinned engine at %s: %s", p,
+		 strerror(errno));
+	i = -errno;
+	engine_close(e);
+	return i;
+}
+
+static struct bpf_map *skel_map(struct vpmu_engine *s, enum engine_map m)
+{
+	switch (m) {
+	case EM_POLICIES: return s->maps.policies;
+	case EM_VM_POLICY: return s->maps.vm_policy;
+	case EM_CGROUP_POLICY: return s->maps.cgroup_policy;
+	case EM_CONFIG: return s->maps.config;
+	case EM_AUDIT: return s->maps.audit;
+	case EM_RECORDS: return s->maps.records;
+	case EM_TENANTS: return s->maps.tenants;
+	case EM_DAEMON: return s->maps.daemon;
+	default: return NULL;
+	}
+}
+
+static int quiet_print(enum libbpf_print_level level, const char *fmt,
+		       va_list ap)
+{
+	/* The verifier log is long; show it only when asked to. */
+	if (level == LIBBPF_DEBUG && !getenv("VPMU_DEBUG_LIBBPF"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void engine_log_setup(void)
+{
+	libbpf_set_print(quiet_print);
+}
+
+int engine_load(struct engine *e, const char *pin_dir, char *why, size_t len)
+{
+	struct vpmu_engine *s;
+	int i, err;
+
+	init(e, pin_dir);
+	engine_log_setup();
+	s = vpmu_engine__open();
+	if (!s) {
+		snprintf(why, len, "cannot open the engine object: %s",
+			 strerror(errno));
+		return -errno;
+	}
+	err = vpmu_engine__load(s);
+	if (err) {
+		snprintf(why, len,
+			 "the kernel refused the engine: %s (VPMU_DEBUG_LIBBPF=1 shows the verifier log)",
+			 strerror(-err));
+		vpmu_engine__destroy(s);
+		return err;
+	}
+	e->skel = s;
+	for (i = 0; i < EM_NR; i++)
+		e->map_fd[i] = bpf_map__fd(skel_map(s, i));
+	e->refresh_fd = bpf_program__fd(s->progs.vpmu_refresh);
+	return 0;
+}
+
+int engine_attach_and_pin(struct engine *e, char *why, size_t len)
+{
+	struct vpmu_engine *s = e->skel;
+	struct bpf_link *link;
+	char p[PATH_MAX];
+	int i, err;
+
+	if (mkdir(e->pin_dir, 0700) && errno != EEXIST) {
+		err = -errno;
+		snprintf(why, len, "cannot create %s: %s", e->pin_dir,
+			 strerror(errno));
+		return err;
+	}
+	for (i = 0; i < EM_NR; i++) {
+		pin_path(e, engine_map_names[i], p);
+		err = bpf_map__pin(skel_map(s, i), p);
+		if (err)
+			goto fail;
+	}
+	pin_path(e, REFRESH_PIN, p);
+	err = bpf_program__pin(s->progs.vpmu_refresh, p);
+	if (err)
+		goto fail;
+	link = bpf_map__attach_struct_ops(s->maps.vpmu_engine);
+	if (!link) {
+		err = -errno;
+		snprintf(p, sizeof(p), "attaching kvm_pmu_policy_ops");
+		goto fail;
+	}
+	pin_path(e, LINK_PIN, p);
+	err = bpf_link__pin(link, p);
+	if (err) {
+		bpf_link__destroy(link);
+		goto fail;
+	}
+	e->link_fd = dup(bpf_link__fd(link));
+	/* The pin keeps it attached after we exit. */
+	bpf_link__disconnect(link);
+	bpf_link__destroy(link);
+	return 0;
+fail:
+	snprintf(why, len, "%s: %s", p, strerror(-err));
+	engine_unpin(e->pin_dir);
+	return err;
+}
+
+int engine_unpin(const char *pin_dir)
+{
+	char p[PATH_MAX];
+	int i;
+
+	snprintf(p, sizeof(p), "%s/" LINK_PIN, pin_dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/" REFRESH_PIN, pin_dir);
+	unlink(p);
+	for (i = 0; i < EM_NR; i++) {
+		snprintf(p, sizeof(p), "%s/%s", pin_dir, engine_map_names[i]);
+		unlink(p);
+	}
+	return rmdir(pin_dir) && errno != ENOENT && errno != ENOTEMPTY ?
+	       -errno : 0;
+}
+
+void engine_close(struct engine *e)
+{
+	int i;
+
+	if (e->skel) {
+		vpmu_engine__destroy(e->skel);
+		e->skel = NULL;
+	} else {
+		for (i = 0; i < EM_NR; i++)
+			if (e->map_fd[i] >= 0)
+				close(e->map_fd[i]);
+		if (e->refresh_fd >= 0)
+			close(e->refresh_fd);
+	}
+	if (e->link_fd >= 0)
+		close(e->link_fd);
+	for (i = 0; i < EM_NR; i++)
+		e->map_fd[i] = -1;
+	e->refresh_fd = e->link_fd = -1;
+}
+
+int engine_set_config(struct engine *e, const struct vpmu_config *c)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(e->map_fd[EM_CONFIG], &zero, c, BPF_ANY) ?
+	       -errno : 0;
+}
+
+int engine_get_config(struct engine *e, struct vpmu_config *c)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(e->map_fd[EM_CONFIG], &zero, c) ? -errno : 0;
+}
+
+int engine_publish(struct engine *e, __u32 id, const struct vpmu_rule *hdr,
+		   const struct vpmu_rule *rules, size_t nr)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
+	LIBBPF_OPTS(bpf_map_batch_opts, bopts);
+	__u32 *keys = NULL, count = nr, i;
+	int fd, err = 0;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vpmu_policy", sizeof(__u32),
+			    sizeof(struct vpmu_rule), nr + 1, &opts);
+	if (fd < 0)
+		return -errno;
+	if (nr) {
+		keys = malloc(nr * sizeof(*keys));
+		if (!keys) {
+			err = -ENOMEM;
+			goto out;
+		}
+		for (i = 0; i < nr; i++)
+			keys[i] = i + 1;
+		if (bpf_map_update_batch(fd, keys, rules, &count, &bopts)) {
+			err = -errno;
+			goto out;
+		}
+	}
+	/* The header last: a map with a header is a complete policy. */
+	i = 0;
+	if (bpf_map_update_elem(fd, &i, hdr, BPF_ANY) ||
+	    bpf_map_update_elem(e->map_fd[EM_POLICIES], &id, &fd, BPF_ANY))
+		err = -errno;
+out:
+	free(keys);
+	close(fd);
+	return err;
+}
+
+int engine_drop_policy(struct engine *e, __u32 id)
+{
+	if (bpf_map_delete_elem(e->map_fd[EM_POLICIES], &id) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int engine_read_policy(struct engine *e, __u32 id, struct vpmu_rule *hdr,
+		       struct vpmu_rule **rules, size_t *nr)
+{
+	__u32 inner_id, i, k;
+	struct vpmu_rule *r;
+	int fd, err = 0;
+
+	if (bpf_map_lookup_elem(e->map_fd[EM_POLICIES], &id, &inner_id))
+		return -errno;
+	fd = bpf_map_get_fd_by_id(inner_id);
+	if (fd < 0)
+		return -errno;
+	k = 0;
+	if (bpf_map_lookup_elem(fd, &k, hdr)) {
+		err = -errno;
+		goto out;
+	}
+	*nr = hdr->event < VPMU_MAX_RULES ? hdr->event : VPMU_MAX_RULES;
+	r = calloc(*nr + 1, sizeof(*r));
+	if (!r) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < *nr; i++) {
+		k = i + 1;
+		if (bpf_map_lookup_elem(fd, &k, &r[i])) {
+			err = -errno;
+			free(r);
+			goto out;
+		}
+	}
+	*rules = r;
+out:
+	close(fd);
+	return err;
+}
+
+int engine_refresh(struct engine *e, uint64_t vm_id)
+{
+	struct refresh_args args = { .vm_id = vm_id };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &args,
+		    .ctx_size_in = sizeof(args));
+
+	/* A SYSCALL program's context is copied back to ctx_in. */
+	if (bpf_prog_test_run_opts(e->refresh_fd, &opts))
+		return -errno;
+	return args.ret;
+}
+
+static int cmp_found(const void *a, const void *b)
+{
+	const struct vpmu_vm_found *x = a, *y = b;
+
+	return x->vm_id < y->vm_id ? -1 : x->vm_id > y->vm_id;
+}
+
+int engine_find_vms(struct vpmu_vm_found **out)
+{
+	struct vpmu_vm_found *v = NULL, rec;
+	size_t n = 0, cap = 0, i, k;
+	struct vpmu_vms *s;
+	struct bpf_link *link;
+	int fd, err = 0;
+	ssize_t got;
+	void *p;
+
+	engine_log_setup();
+	s = vpmu_vms__open_and_load();
+	if (!s)
+		return -errno;
+	link = bpf_program__attach_iter(s->progs.vpmu_find_vms, NULL);
+	if (!link) {
+		err = -errno;
+		goto out;
+	}
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		err = -errno;
+		goto out_link;
+	}
+	while ((got = read(fd, &rec, sizeof(rec))) == sizeof(rec)) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			p = realloc(v, cap * sizeof(*v));
+			if (!p) {
+				err = -ENOMEM;
+				break;
+			}
+			v = p;
+		}
+		v[n++] = rec;
+	}
+	if (got < 0)
+		err = -errno;
+	close(fd);
+	if (!err) {
+		qsort(v, n, sizeof(*v), cmp_found);
+		for (i = 0, k = 0; i < n; i++)
+			if (!k || v[k - 1].vm_id != v[i].vm_id)
+				v[k++] = v[i];
+		*out = v;
+		v = NULL;
+		err = k;
+	}
+out_link:
+	bpf_link__destroy(link);
+out:
+	free(v);
+	vpmu_vms__destroy(s);
+	return err;
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The BPF engine as the daemon and vpmuctl see it: loaded and pinned
+ * under the pin directory, or adopted from there, and its maps.
+ *
+ * Pinned layout (bpf/README.md): link "vpmu_engine"; maps "policies",
+ * "vm_policy", "cgroup_policy", "config", "audit", "records", "tenants",
+ * "daemon"; program "vpmu_refresh".
+ */
+#ifndef VPMUD_ENGINE_H
+#define VPMUD_ENGINE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "../include/vpmu/maps.h"
+#include "../include/vpmu/rule.h"
+
+enum engine_map {
+	EM_POLICIES, EM_VM_POLICY, EM_CGROUP_POLICY, EM_CONFIG, EM_AUDIT,
+	EM_RECORDS, EM_TENANTS, EM_DAEMON, EM_NR
+};
+
+struct engine {
+	int map_fd[EM_NR];
+	int refresh_fd;		/* the vpmu_refresh SYSCALL program */
+	int link_fd;		/* -1 until attached or adopted */
+	bool adopted;		/* found pinned, not loaded by us */
+	char pin_dir[PATH_MAX];
+	void *skel;		/* struct vpmu_engine, when loaded by us */
+};
+
+extern const char *const engine_map_names[EM_NR];
+
+/* libbpf's warnings to stderr; its debug log with VPMU_DEBUG_LIBBPF=1. */
+void engine_log_setup(void);
+
+/*
+ * Why this kernel cannot run the engine, into @why; false if it can.
+ * Checks privilege, bpffs at the pin directory's mount, kernel BTF and the
+ * kvm_pmu_policy_ops struct_ops type.
+ */
+bool engine_unsupported(const char *pin_dir, char *why, size_t len);
+/* Whether an engine is pinned at @pin_dir. */
+bool engine_pinned(const char *pin_dir);
+/* Open the pinned engine (maps, refresh program, link). */
+int engine_adopt(struct engine *e, const char *pin_dir, char *why,
+		 size_t len);
+/* Load a new engine (not attached yet). */
+int engine_load(struct engine *e, const char *pin_dir, char *why,
+		size_t len);
+/* Attach the loaded engine and pin it all; undone on failure. */
+int engine_attach_and_pin(struct engine *e, char *why, size_t len);
+/* Detach and unpin everything (vpmuctl / tests only). */
+int engine_unpin(const char *pin_dir);
+void engine_close(struct engine *e);
+
+int engine_set_config(struct engine *e, const struct vpmu_config *c);
+int engine_get_config(struct engine *e, struct vpmu_config *c);
+/* Build policy @id's rule map and swap it in whole. */
+int engine_publish(struct engine *e, __u32 id, const struct vpmu_rule *hdr,
+		   const struct vpmu_rule *rules, size_t nr);
+int engine_drop_policy(struct engine *e, __u32 id);
+/* Read policy @id's header and rules (malloc'ed) back from the kernel. */
+int engine_read_policy(struct engine *e, __u32 id, struct vpmu_rule *hdr,
+		       struct vpmu_rule **rules, size_t *nr);
+int engine_refresh(struct engine *e, uint64_t vm_id);
+
+/*
+ * Every VM that exists now, deduplicated, via the vpmu_vms iterator.
+ * Returns the count (array malloc'ed in *@out) or -errno.
+ */
+int engine_find_vms(struct vpmu_vm_found **out);
+
+#endif /* VPMUD_ENGINE_H */

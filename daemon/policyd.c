@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpmu-policyd: loads the BPF engine (or adopts the pinned one), compiles
+ * one JSON policy per tenant into its maps, classifies every VM by its
+ * cgroup's metadata, and keeps all of it current: the ring buffer says
+ * when VMs come and go, inotify and SIGHUP when policies change.
+ *
+ * An sd_event loop; sd_notify READY/RELOADING/STATUS and the watchdog
+ * under systemd (Type=notify-reload), plain stderr otherwise.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+
+#include "policyd.h"
+#include "watch.h"
+
+/* sysexits.h EX_CONFIG: the unit does not restart on it. */
+#define EXIT_CONFIG 78
+
+/* Let a burst of writes (an editor, a ConfigMap update) settle first. */
+#define RELOAD_DELAY_US 100000
+
+struct loop {
+	struct policyd d;
+	struct watch w;
+	struct ring_buffer *rb;
+	sd_event *ev;
+	sd_event_source *reload_timer;
+	bool oneshot;
+};
+
+void policyd_publish_state(struct policyd *d)
+{
+	struct vpmu_daemon st = {
+		.pid = getpid(),
+		.reloads = d->reloads,
+		.started_ns = d->started_ns,
+		.reloaded_ns = d->reloaded_ns,
+		.vms = d->nvms,
+	};
+	__u32 zero = 0;
+	size_t i;
+
+	for (i = 0; i < d->nslots; i++) {
+		st.tenants += d->slots[i].t != NULL;
+		st.broken += d->slots[i].broken;
+	}
+	bpf_map_update_elem(d->eng.map_fd[EM_DAEMON], &zero, &st, BPF_ANY);
+	sd_notifyf(0, "STATUS=%u tenants, %u rejected, %u VMs", st.tenants,
+		   st.broken, st.vms);
+}
+
+static uint64_t now_us(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void reload(struct loop *l, bool config)
+{
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+		   (unsigned long long)now_us(CLOCK_MONOTONIC));
+	tenants_reload(&l->d, config);
+	sd_notify(0, "READY=1");
+}
+
+static int on_reload_timer(sd_event_source *s, uint64_t usec, void *ud)
+{
+	(void)s;
+	(void)usec;
+	reload(ud, false);
+	return 0;
+}
+
+static void schedule_reload(struct loop *l)
+{
+	uint64_t now;
+
+	sd_event_now(l->ev, CLOCK_MONOTONIC, &now);
+	sd_event_source_set_time(l->reload_timer, now + RELOAD_DELAY_US);
+	sd_event_source_set_enabled(l->reload_timer, SD_EVENT_ONESHOT);
+}
+
+static int on_inotify(sd_event_source *s, int fd, uint32_t revents, void *ud)
+{
+	struct loop *l = ud;
+
+	(void)s;
+	(void)fd;
+	(void)revents;
+	if (watch_drain(&l->w))
+		schedule_reload(l);
+	return 0;
+}
+
+static int on_ringbuf(sd_event_source *s, int fd, uint32_t revents, void *ud)
+{
+	struct loop *l = ud;
+
+	(void)s;
+	(void)fd;
+	(void)revents;
+	ring_buffer__consume(l->rb);
+	return 0;
+}
+
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si,
+		     void *ud)
+{
+	(void)s;
+	(void)si;
+	log_msg(LOG_INFO, "SIGHUP: reloading configuration and tenants");
+	reload(ud, true);
+	return 0;
+}
+
+static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si,
+			  void *ud)
+{
+	(void)ud;
+	log_msg(LOG_INFO, "%s: stopping; the pinned engine keeps enforcing",
+		strsignal(si->ssi_signo));
+	sd_notify(0, "STOPPING=1");
+	return sd_event_exit(sd_event_source_get_event(s), 0);
+}
+
+/* Remember the ids tenants had, so a restart keeps them. */
+static void load_ids(struct policyd *d)
+{
+	__u32 key, next, *prev = NULL;
+	struct vpmu_tenant info;
+	void *p;
+
+	while (!bpf_map_get_next_key(d->eng.map_fd[EM_TENANTS], prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(d->eng.map_fd[EM_TENANTS], &key, &info))
+			continue;
+		p = realloc(d->ids, (d->nids + 1) * sizeof(*d->ids));
+		if (!p)
+			return;
+		d->ids = p;
+		memcpy(d->ids[d->nids].name, info.name, TENANT_NAME_MAX);
+		d->ids[d->nids].name[TENANT_NAME_MAX - 1] = 0;
+		d->ids[d->nids++].id = key;
+	}
+}
+
+static int start_engine(struct policyd *d)
+{
+	char why[512];
+	struct vpmu_config c = { 0 };
+	int err;
+
+	if (engine_pinned(d->cfg.pin_dir)) {
+		err = engine_adopt(&d->eng, d->cfg.pin_dir, why, sizeof(why));
+		if (err)
+			goto fail;
+		if (engine_get_config(&d->eng, &c) ||
+		    c.abi_version != VPMU_ABI_VERSION) {
+			snprintf(why, sizeof(why),
+				 "the engine pinned at %s has ABI %u, this daemon %u: stop its VMs' policy with 'vpmuctl unpin' first",
+				 d->cfg.pin_dir, c.abi_version, VPMU_ABI_VERSION);
+			err = -EPROTO;
+			goto fail;
+		}
+		log_msg(LOG_INFO, "adopted the engine pinned at %s",
+			d->cfg.pin_dir);
+		load_ids(d);
+		/*
+		 * Tenants before VMs: a VM is re-classified only against the
+		 * full tenant set, so its entry never passes through the host
+		 * default.
+		 */
+		tenants_reload(d, false);
+		if (vms_reconcile(d) > 0)
+			engine_refresh(&d->eng, 0);
+		return 0;
+	}
+	if (engine_unsupported(d->cfg.pin_dir, why, sizeof(why))) {
+		err = -ENOTSUP;
+		goto fail;
+	}
+	err = engine_load(&d->eng, d->cfg.pin_dir, why, sizeof(why));
+	if (err)
+		goto fail;
+	/* Policies and VMs first: attaching then enforces them at once. */
+	tenants_reload(d, false);
+	vms_reconcile(d);
+	err = engine_attach_and_pin(&d->eng, why, sizeof(why));
+	if (err)
+		goto fail;
+	engine_refresh(&d->eng, 0);
+	log_msg(LOG_INFO, "engine attached and pinned at %s", d->cfg.pin_dir);
+	return 0;
+fail:
+	log_msg(LOG_ERR, "%s", why);
+	return err;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vpmu-policyd [--config FILE] [--oneshot] [--version] [--help]\n"
+		"\n"
+		"  --config FILE  main configuration (default " POLICYD_CONFIG_FILE ")\n"
+		"  --oneshot      load, reconcile and exit (the engine stays pinned)\n"
+		"  --version      print the version and ABI\n");
+}
+
+static int run(struct loop *l)
+{
+	sd_event_source *s;
+	sigset_t ss;
+	int err;
+
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGHUP);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+
+	err = sd_event_default(&l->ev);
+	if (err < 0)
+		return err;
+	sd_event_add_signal(l->ev, NULL, SIGHUP, on_sighup, l);
+	sd_event_add_signal(l->ev, NULL, SIGTERM, on_exit_signal, l);
+	sd_event_add_signal(l->ev, NULL, SIGINT, on_exit_signal, l);
+	sd_event_set_watchdog(l->ev, true);
+
+	l->rb = ring_buffer__new(l->d.eng.map_fd[EM_RECORDS], records_handle,
+				 &l->d, NULL);
+	if (!l->rb)
+		return -errno;
+	err = sd_event_add_io(l->ev, &s, ring_buffer__epoll_fd(l->rb), EPOLLIN,
+			      on_ringbuf, l);
+	if (err < 0)
+		return err;
+	if (watch_init(&l->w, l->d.cfg.tenants_dir) == 0)
+		sd_event_add_io(l->ev, NULL, l->w.fd, EPOLLIN, on_inotify, l);
+	else
+		log_msg(LOG_WARNING, "%s: cannot watch; reload with SIGHUP",
+			l->d.cfg.tenants_dir);
+	err = sd_event_add_time(l->ev, &l->reload_timer, CLOCK_MONOTONIC,
+				UINT64_MAX, 10000, on_reload_timer, l);
+	if (err < 0)
+		return err;
+	sd_event_source_set_enabled(l->reload_timer, SD_EVENT_OFF);
+
+	/* Records queued while no daemon ran. */
+	ring_buffer__consume(l->rb);
+	sd_notify(0, "READY=1");
+	policyd_publish_state(&l->d);
+	log_msg(LOG_INFO, "ready");
+	return sd_event_loop(l->ev);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "oneshot", no_argument, NULL, 'o' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	static struct loop l;
+	struct diag dg;
+	size_t i;
+	int c, err;
+
+	snprintf(l.d.config_path, sizeof(l.d.config_path), "%s",
+		 POLICYD_CONFIG_FILE);
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			snprintf(l.d.config_path, sizeof(l.d.config_path),
+				 "%s", optarg);
+			break;
+		case 'o':
+			l.oneshot = true;
+			break;
+		case 'V':
+			printf("vpmu-policyd %s (ABI %u)\n", VPMU_VERSION,
+			       VPMU_ABI_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	log_init("vpmu-policyd");
+	config_defaults(&l.d.cfg);
+	diag_init(&dg);
+	if (!config_load(l.d.config_path, true, &l.d.cfg, &dg)) {
+		for (i = 0; i < dg.n; i++)
+			log_msg(LOG_ERR, "%s", dg.msgs[i]);
+		log_msg(LOG_ERR, "not starting with a broken configuration");
+		return EXIT_CONFIG;
+	}
+	diag_free(&dg);
+	if (l.d.cfg.target < 0) {
+		log_msg(LOG_ERR,
+			"cannot tell this host's PMU (not arm64, Intel or AMD): set \"target\" in %s",
+			l.d.config_path);
+		return 1;
+	}
+	l.d.started_ns = realtime_ns();
+	l.d.denial_log.per_sec = l.d.cfg.log_denials_per_sec;
+	err = start_engine(&l.d);
+	if (err)
+		return 1;
+	policyd_publish_state(&l.d);
+	err = l.oneshot ? 0 : run(&l);
+	/* vpmuctl status: no daemon, the pinned engine enforces on. */
+	{
+		struct vpmu_daemon st;
+		__u32 zero = 0;
+
+		if (!bpf_map_lookup_elem(l.d.eng.map_fd[EM_DAEMON], &zero, &st)) {
+			st.pid = 0;
+			bpf_map_update_elem(l.d.eng.map_fd[EM_DAEMON], &zero,
+					    &st, BPF_ANY);
+		}
+	}
+	if (err < 0) {
+		log_msg(LOG_ERR, "event loop: %s", strerror(-err));
+		return 1;
+	}
+	return 0;
+}

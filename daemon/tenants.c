@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reloading tenants.d: one file per tenant, compiled and published
+ * independently, so a broken file costs only its own update.
+ *
+ * A rejected file leaves its tenant's last good version in force; that
+ * version is also saved under the state directory, so a daemon restarted
+ * while a file is broken still enforces (and matches VMs by) the last
+ * good one.  A deleted file removes the tenant: its VMs are classified
+ * again (another tenant, or the host default) before its policy goes.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "policyd.h"
+
+uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+uint32_t tenant_id_of(struct policyd *d, const char *name, bool assign)
+{
+	uint32_t id = 1;
+	size_t i;
+	void *p;
+
+	for (i = 0; i < d->nids; i++)
+		if (!strcmp(d->ids[i].name, name))
+			return d->ids[i].id;
+	if (!assign)
+		return VPMU_POLICY_NONE;
+	/* The smallest free id: ids stay small and dense. */
+again:
+	for (i = 0; i < d->nids; i++) {
+		if (d->ids[i].id == id) {
+			id++;
+			goto again;
+		}
+	}
+	p = realloc(d->ids, (d->nids + 1) * sizeof(*d->ids));
+	if (!p)
+		return VPMU_POLICY_NONE;
+	d->ids = p;
+	snprintf(d->ids[d->nids].name, TENANT_NAME_MAX, "%s", name);
+	d->ids[d->nids++].id = id;
+	return id;
+}
+
+static void forget_id(struct policyd *d, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < d->nids; i++)
+		if (d->ids[i].id == id) {
+			d->ids[i] = d->ids[--d->nids];
+			return;
+		}
+}
+
+const struct tenant *tenant_by_id(const struct policyd *d, uint32_t id,
+				  uint32_t *out_id)
+{
+	size_t i;
+
+	for (i = 0; i < d->nslots; i++) {
+		const struct tenant *t = d->slots[i].t;
+		size_t k;
+
+		if (!t)
+			continue;
+		for (k = 0; k < d->nids; k++)
+			if (d->ids[k].id == id && !strcmp(d->ids[k].name, t->name)) {
+				if (out_id)
+					*out_id = id;
+				return t;
+			}
+	}
+	return NULL;
+}
+
+size_t tenants_list(const struct policyd *d, struct tenant **out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->nslots; i++)
+		if (d->slots[i].t)
+			out[n++] = d->slots[i].t;
+	return n;
+}
+
+static bool wanted(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* Editors' and tools' temporary files start with '.' or end in '~'. */
+	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".json");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static struct tenant_slot *slot_of(struct policyd *d, const char *file)
+{
+	size_t i;
+	void *p;
+
+	for (i = 0; i < d->nslots; i++)
+		if (!strcmp(d->slots[i].file, file))
+			return &d->slots[i];
+	p = realloc(d->slots, (d->nslots + 1) * sizeof(*d->slots));
+	if (!p)
+		return NULL;
+	d->slots = p;
+	memset(&d->slots[d->nslots], 0, sizeof(d->slots[0]));
+	snprintf(d->slots[d->nslots].file, sizeof(d->slots[0].file), "%s", file);
+	return &d->slots[d->nslots++];
+}
+
+static void good_copy_path(const struct policyd *d, const char *file,
+			   char *buf)
+{
+	snprintf(buf, PATH_MAX, "%s/good/%s", d->cfg.state_dir, file);
+}
+
+/* Keep @text as @file's last good version (best effort). */
+static void save_good(const struct policyd *d, const char *file,
+		      const char *text, size_t len)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8], dir[PATH_MAX];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s/good", d->cfg.state_dir);
+	mkdir(d->cfg.state_dir, 0700);
+	mkdir(dir, 0700);
+	good_copy_path(d, file, path);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd)) {
+		close(fd);
+		unlink(tmp);
+		return;
+	}
+	close(fd);
+	rename(tmp, path);
+}
+
+static void log_diag(struct diag *dg)
+{
+	size_t i;
+
+	for (i = 0; i < dg->n; i++)
+		log_msg(LOG_ERR, "%s", dg->msgs[i]);
+	if (dg->dropped)
+		log_msg(LOG_ERR, "... and %zu more errors", dg->dropped);
+}
+
+/* A tenant name already taken by another file's good tenant? */
+static const char *name_taken(const struct policyd *d,
+			      const struct tenant_slot *self, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->nslots; i++)
+		if (&d->slots[i] != self && d->slots[i].seen && d->slots[i].t &&
+		    !strcmp(d->slots[i].t->name, name))
+			return d->slots[i].file;
+	return NULL;
+}
+
+static void read_slot(struct policyd *d, struct tenant_slot *s)
+{
+	char path[PATH_MAX];
+	struct diag dg;
+	struct tenant *t;
+	const char *other;
+	size_t len;
+	char *text;
+	uint64_t dig;
+
+	diag_init(&dg);
+	snprintf(path, sizeof(path), "%s/%s", d->cfg.tenants_dir, s->file);
+	text = read_file(path, TENANT_FILE_MAX, &len, &dg);
+	if (!text)
+		goto bad;
+	dig = digest_bytes(text, len);
+	if (s->t && dig == s->file_digest && !s->broken) {
+		free(text);
+		return;		/* unchanged */
+	}
+	s->file_digest = dig;
+	t = tenant_parse(path, text, len, d->cfg.target, &dg);
+	if (t && (other = name_taken(d, s, t->name))) {
+		diag_file(&dg, path, "tenant \"%s\" is already defined by %s",
+			  t->name, other);
+		tenant_free(t);
+		t = NULL;
+	}
+	if (!t)
+		goto bad;
+	save_good(d, s->file, text, len);
+	free(text);
+	if (s->broken)
+		log_msg(LOG_NOTICE, "%s: accepted again", path);
+	tenant_free(s->t);
+	s->t = t;
+	s->broken = false;
+	s->changed = true;
+	diag_free(&dg);
+	return;
+bad:
+	free(text);
+	s->broken = true;
+	log_diag(&dg);
+	diag_free(&dg);
+	if (s->t) {
+		log_msg(LOG_WARNING,
+			"%s: rejected; tenant \"%s\" keeps its previous policy",
+			path, s->t->name);
+		return;
+	}
+	/* First read since start: fall back to the saved good copy. */
+	good_copy_path(d, s->file, path);
+	diag_init(&dg);
+	t = tenant_load(path, d->cfg.target, &dg);
+	diag_free(&dg);
+	if (t) {
+		/* Messages name the real file, not the copy. */
+		log_msg(LOG_WARNING,
+			"%s/%s: rejected; using its last good version (%s)",
+			d->cfg.tenants_dir, s->file, path);
+		s->t = t;
+		s->changed = true;
+	} else {
+		log_msg(LOG_WARNING, "%s/%s: rejected and no good version known",
+			d->cfg.tenants_dir, s->file);
+	}
+}
+
+static int publish(struct policyd *d, struct tenant_slot *s)
+{
+	struct vpmu_rule hdr = tenant_header(s->t);
+	struct vpmu_tenant info = { 0 };
+	uint32_t id = tenant_id_of(d, s->t->name, true);
+	int err;
+
+	if (id == VPMU_POLICY_NONE)
+		return -ENOMEM;
+	bpf_map_lookup_elem(d->eng.map_fd[EM_TENANTS], &id, &info);
+	err = engine_publish(&d->eng, id, &hdr, s->t->rules, s->t->nr);
+	if (err) {
+		log_msg(LOG_ERR, "publishing tenant %s: %s", s->t->name,
+			strerror(-err));
+		return err;
+	}
+	snprintf(info.name, sizeof(info.name), "%s", s->t->name);
+	snprintf(info.file, sizeof(info.file), "%s", s->t->file);
+	info.digest = s->t->digest;
+	info.loaded_ns = realtime_ns();
+	info.nr_rules = s->t->nr;
+	info.generation++;
+	info.priority = s->t->priority;
+	info.default_action = s->t->default_action;
+	info.flags = hdr.flags;
+	bpf_map_update_elem(d->eng.map_fd[EM_TENANTS], &id, &info, BPF_ANY);
+	log_msg(LOG_INFO, "tenant %s: policy %u published (%zu rules, default %s)",
+		s->t->name, id, s->t->nr,
+		s->t->default_action == VPMU_ALLOW ? "allow" : "deny");
+	return 0;
+}
+
+static int apply_config(struct policyd *d)
+{
+	struct vpmu_config c = {
+		.abi_version = VPMU_ABI_VERSION,
+		.default_action = d->cfg.default_action,
+		.audit = d->cfg.audit,
+		.denials_per_sec = d->cfg.denials_per_sec,
+	};
+
+	if (d->cfg.default_tenant[0])
+		c.default_policy_id = tenant_id_of(d, d->cfg.default_tenant,
+						   false);
+	d->denial_log.per_sec = d->cfg.log_denials_per_sec;
+	return engine_set_config(&d->eng, &c);
+}
+
+/* Policies published earlier (this run or a previous daemon) but gone now. */
+static void drop_stale(struct policyd *d)
+{
+	__u32 key, next, *prev = NULL;
+	struct vpmu_tenant info;
+	size_t i;
+	bool live;
+
+	while (!bpf_map_get_next_key(d->eng.map_fd[EM_TENANTS], prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(d->eng.map_fd[EM_TENANTS], &key, &info))
+			continue;
+		live = false;
+		for (i = 0; i < d->nslots; i++)
+			if (d->slots[i].t && !strcmp(d->slots[i].t->name, info.name) &&
+			    tenant_id_of(d, info.name, false) == key)
+				live = true;
+		if (live)
+			continue;
+		engine_drop_policy(&d->eng, key);
+		bpf_map_delete_elem(d->eng.map_fd[EM_TENANTS], &key);
+		forget_id(d, key);
+		log_msg(LOG_INFO, "tenant %s: removed (policy %u)", info.name, key);
+		prev = NULL;	/* the walk restarts after a delete */
+	}
+}
+
+int tenants_reload(struct policyd *d, bool reread_config)
+{
+	struct policyd_config cfg = d->cfg;
+	char **names = NULL;
+	size_t n = 0, i, broken = 0, changed = 0;
+	struct dirent *de;
+	struct diag dg;
+	struct stat st;
+	char path[PATH_MAX];
+	DIR *dir;
+	void *p;
+
+	if (reread_config) {
+		diag_init(&dg);
+		if (config_load(d->config_path, true, &cfg, &dg)) {
+			/* Paths are fixed at start: they name what we hold. */
+			memcpy(cfg.pin_dir, d->cfg.pin_dir, sizeof(cfg.pin_dir));
+			d->cfg = cfg;
+		} else {
+			log_diag(&dg);
+			log_msg(LOG_WARNING, "%s: rejected; keeping the previous configuration",
+				d->config_path);
+		}
+		diag_free(&dg);
+	}
+
+	dir = opendir(d->cfg.tenants_dir);
+	if (!dir && errno != ENOENT) {
+		/* Unreadable is not empty: keep every tenant as it is. */
+		log_msg(LOG_ERR, "%s: %s; keeping the current tenants",
+			d->cfg.tenants_dir, strerror(errno));
+		return -1;
+	}
+	while (dir && (de = readdir(dir))) {
+		if (!wanted(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", d->cfg.tenants_dir,
+			 de->d_name);
+		/* stat() follows symlinks (ConfigMap-style directories). */
+		if (stat(path, &st) || !S_ISREG(st.st_mode))
+			continue;
+		p = realloc(names, (n + 1) * sizeof(*names));
+		if (!p)
+			break;
+		names = p;
+		names[n++] = strdup(de->d_name);
+	}
+	if (dir)
+		closedir(dir);
+	qsort(names, n, sizeof(*names), cmp_str);
+
+	for (i = 0; i < d->nslots; i++)
+		d->slots[i].seen = false;
+	for (i = 0; i < n; i++) {
+		struct tenant_slot *s = slot_of(d, names[i]);
+
+		if (s)
+			s->seen = true;
+	}
+	for (i = 0; i < n; i++) {
+		struct tenant_slot *s = slot_of(d, names[i]);
+
+		if (s)
+			read_slot(d, s);
+		free(names[i]);
+	}
+	free(names);
+
+	/* Files gone: their tenants go (after their VMs move, below). */
+	for (i = 0; i < d->nslots;) {
+		struct tenant_slot *s = &d->slots[i];
+
+		if (s->seen) {
+			i++;
+			continue;
+		}
+		log_msg(LOG_NOTICE, "%s/%s: deleted; tenant %s removed",
+			d->cfg.tenants_dir, s->file, s->t ? s->t->name : "-");
+		good_copy_path(d, s->file, path);
+		unlink(path);
+		tenant_free(s->t);
+		d->slots[i] = d->slots[--d->nslots];
+		changed++;
+	}
+	for (i = 0; i < d->nslots; i++) {
+		struct tenant_slot *s = &d->slots[i];
+
+		if (s->broken)
+			broken++;
+		if (s->t && s->changed && !publish(d, s)) {
+			s->changed = false;
+			changed++;
+		}
+	}
+	apply_config(d);
+	if (vms_classify_all(d) > 0)
+		changed++;
+	drop_stale(d);
+	if (changed)
+		engine_refresh(&d->eng, 0);
+	d->reloads++;
+	d->reloaded_ns = realtime_ns();
+	log_msg(LOG_INFO, "reload %u: %zu tenants, %zu rejected, %zu VMs",
+		d->reloads, d->nslots - broken, broken, d->nvms);
+	policyd_publish_state(d);
+	return (int)broken;
+}
