@@ -74,6 +74,10 @@ BENCH_SRCS := $(wildcard bench/*.c)
 endif
 BENCHES := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
+# Tools the tests run (not tests themselves): /tests/tools in the guest.
+TOOL_SRCS := $(wildcard selftests/tools/$(ARCH)/*.c)
+TOOLS := $(patsubst selftests/tools/$(ARCH)/%.c,$(OUT)/tests/tools/%,$(TOOL_SRCS))
+
 DEMO_SRCS := $(wildcard selftests/demo/$(ARCH)/*.c)
 DEMOS := $(patsubst selftests/demo/$(ARCH)/%.c,$(OUT)/demo/%,$(DEMO_SRCS))
 GUEST_TOOLS := $(OUT)/bin/harness-exit
@@ -86,7 +90,7 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-all: $(TESTS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS) $(BPF_PROGS) $(BPF_TESTS) $(UNITS) $(BENCHES)
+all: $(TESTS) $(TOOLS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS) $(BPF_PROGS) $(BPF_TESTS) $(UNITS) $(BENCHES)
 
 $(KHDR)/linux/kvm.h:
 	$(error no kernel headers in $(KHDR): run 'make kernel' first)
@@ -155,6 +159,11 @@ $(OUT)/bench/%: bench/%.c $(SKELS) $(OUT)/inc/bpf
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -isystem $(KHDR) -I$(OUT)/inc \
 		-o $@ $< $(LIBBPF_LIBS)
+
+$(OUT)/tests/tools/%: $(OUT)/obj/tools/$(ARCH)/%.c.o $(OUT)/libkvmt.a
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS)
 
 $(OUT)/demo/%: $(OUT)/obj/demo/$(ARCH)/%.c.o $(OUT)/libkvmt.a
 	$(call msg,LD,$@)

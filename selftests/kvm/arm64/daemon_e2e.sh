@@ -1,0 +1,201 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# daemon_e2e: vpmu-policyd end to end on the patched arm64 kernel, started
+# directly (no systemd).  Two tenants by slice; tenant A denies
+# INST_RETIRED, B allows everything; each runs a VM (tools/vm_count) in its
+# cgroup, counting in slices while the test changes things between them:
+#   slice 0  A reads 0, B counts exactly
+#   slice 1  A's file broken: rejected, A still reads 0
+#   slice 2  A edited to allow: A counts exactly (from the next slice)
+#   slice 3  A denies again, then the daemon is killed with SIGKILL:
+#            A still reads 0 (the pinned engine enforces without it)
+# then a VM started while no daemon runs is held by the host default
+# (deny), a restarted daemon adopts the engine and classifies it, and
+# vpmuctl vms lists every VM under the right tenant.
+echo "TAP version 13"
+echo "1..24"
+n=0 failed=0
+ok()
+{
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=1
+	fi
+}
+check()
+{
+	eval "$1" >/tmp/check.out 2>&1
+	r=$?
+	ok $r "$2"
+	[ $r = 0 ] && return
+	sed 's/^/# /' /tmp/check.out | head -20
+	echo "# daemon log (last lines):"
+	tail -n 8 $LOG | sed 's/^/#   /'
+}
+
+CG=/sys/fs/cgroup
+ETC=/etc/vpmu-policyd
+LOG=/tmp/policyd.log
+vms=
+T=/tmp/e2e
+mkdir -p $ETC/tenants.d $T/a $T/b $T/c
+echo "+cpu" >/dev/null
+mkdir -p $CG/tenant-a.slice/vm-a.scope $CG/tenant-b.slice/vm-b.scope \
+	$CG/tenant-a.slice/vm-c.scope
+
+cat >$ETC/vpmu-policyd.json <<'JSON'
+{
+	"comment": "end-to-end test: deny what no tenant allows",
+	"default_action": "deny",
+	"audit": "denials",
+	"state_dir": "/tmp/e2e/state"
+}
+JSON
+deny_a()
+{
+	cat >$ETC/tenants.d/.a.json.tmp <<'JSON'
+{
+	"match": { "slice": "tenant-a.slice" },
+	"default": "allow",
+	"deny": [ "INST_RETIRED" ]
+}
+JSON
+	mv $ETC/tenants.d/.a.json.tmp $ETC/tenants.d/a.json
+}
+allow_a()
+{
+	cat >$ETC/tenants.d/.a.json.tmp <<'JSON'
+{
+	"match": { "slice": "tenant-a.slice" },
+	"default": "allow"
+}
+JSON
+	mv $ETC/tenants.d/.a.json.tmp $ETC/tenants.d/a.json
+}
+deny_a
+cat >$ETC/tenants.d/b.json <<'JSON'
+{
+	"match": { "slice": "tenant-b.slice" },
+	"default": "allow"
+}
+JSON
+
+start_daemon()
+{
+	before=$(grep -c ': ready' $LOG 2>/dev/null)
+	vpmu-policyd >>$LOG 2>&1 &
+	echo $! >/tmp/policyd.pid
+	i=0
+	while [ $i -lt 200 ]; do
+		[ "$(grep -c ': ready' $LOG)" -gt "${before:-0}" ] && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+reloads() { vpmuctl --json status | sed -n 's/.*"reloads":\([0-9]*\).*/\1/p'; }
+# Wait until the daemon has finished a reload after the current one.
+wait_reload()
+{
+	i=0
+	while [ $i -lt 100 ]; do
+		[ "$(reloads)" -gt "$1" ] && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+# vm NAME CGROUP: start vm_count in CGROUP, output in $T/NAME.out
+vm()
+{
+	sh -c "echo \$\$ >$CG/$2/cgroup.procs && exec /tests/tools/vm_count 4 $T/$1" \
+		>$T/$1.out 2>&1 &
+	vms="$vms $!"
+}
+# slice NAME I: the INST count of slice I, once printed
+slice()
+{
+	i=0
+	while [ $i -lt 600 ]; do
+		v=$(sed -n "s/^slice $2 inst \([0-9]*\) .*/\1/p" $T/$1.out)
+		[ -n "$v" ] && { echo "$v"; return 0; }
+		i=$((i + 1))
+		sleep 0.1
+	done
+	echo "timeout"
+	cat $T/$1.out >&2
+	return 1
+}
+expect() { sed -n 's/.* expect \([0-9]*\)$/\1/p' $T/$1.out | head -1; }
+
+check "start_daemon" "vpmu-policyd starts, loads and pins the engine"
+check "test -e /sys/fs/bpf/vpmu/vpmu_engine && grep -q '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies" \
+	"the engine is attached (debugfs) and its link pinned"
+check "bpftool map dump pinned /sys/fs/bpf/vpmu/tenants | grep -q tenant-a.slice || bpftool map dump pinned /sys/fs/bpf/vpmu/tenants | grep -q '\"a\"'" \
+	"bpftool dumps the pinned tenants map"
+
+vm a tenant-a.slice/vm-a.scope
+vm b tenant-b.slice/vm-b.scope
+sa=$(slice a 0); sb=$(slice b 0); exact=$(expect b)
+check "[ '$sa' = 0 ]" "slice 0: tenant A's guest reads 0 INST_RETIRED (got $sa)"
+check "[ '$sb' = '$exact' ]" "slice 0: tenant B's guest counts exactly $exact (got $sb)"
+check "VPMU_DEBUG_LIBBPF=1 vpmuctl vms | grep -E \"tenant-a.slice/vm-a.scope +a \"" "vpmuctl vms: A's VM under tenant a"
+check "VPMU_DEBUG_LIBBPF=1 vpmuctl vms | grep -E \"tenant-b.slice/vm-b.scope +b \"" "vpmuctl vms: B's VM under tenant b"
+check "grep -q 'deny INST_RETIRED' $LOG" "the daemon logs A's denial"
+check "bpftool map dump pinned /sys/fs/bpf/vpmu/audit | grep -q denied" \
+	"bpftool dumps the audit map with readable fields"
+
+# Broken edit: rejected, the old (deny) policy stays.
+r=$(reloads)
+printf '{ "match": { "slice": "tenant-a.slice" }, "default": "allow", "deny": [ "INST_RETIRD" ] }\n' \
+	>$ETC/tenants.d/.a.json.tmp && mv $ETC/tenants.d/.a.json.tmp $ETC/tenants.d/a.json
+check "wait_reload $r" "a broken edit of a.json triggers a reload"
+check "grep -q 'a.json:1:.*unknown event \"INST_RETIRD\"' $LOG" \
+	"the daemon logs the error with file:line:column"
+check "vpmuctl status | grep -q '1 files rejected'" "vpmuctl status counts the rejected file"
+touch $T/a/go.1 $T/b/go.1
+check "[ '$(slice a 1)' = 0 ]" "slice 1: A's old policy still denies"
+check "[ '$(slice b 1)' = '$exact' ]" "slice 1: B is untouched"
+
+# A good edit: allowed from the next slice.
+r=$(reloads)
+allow_a
+check "wait_reload $r" "editing a.json to allow reloads"
+touch $T/a/go.2 $T/b/go.2
+check "[ '$(slice a 2)' = '$exact' ]" "slice 2: A's guest now counts exactly"
+
+# Deny again, then SIGKILL the daemon: the pinned engine enforces alone.
+r=$(reloads)
+deny_a
+wait_reload $r
+kill -9 "$(cat /tmp/policyd.pid)"
+sleep 0.5
+touch $T/a/go.3 $T/b/go.3
+check "[ '$(slice a 3)' = 0 ] && [ '$(slice b 3)' = '$exact' ]" \
+	"slice 3: after kill -9 of the daemon, A is still denied and B still counts"
+
+# A VM created with no daemon: the host default (deny) holds it.
+sh -c "echo \$\$ >$CG/tenant-a.slice/vm-c.scope/cgroup.procs && exec /tests/tools/vm_count 2 $T/c" \
+	>$T/c.out 2>&1 &
+vms="$vms $!"
+check "[ '$(slice c 0)' = 0 ]" "a VM started while no daemon runs is denied by the host default"
+check "vpmuctl status | grep -q 'not running'" "vpmuctl status: daemon not running, engine pinned"
+
+check "start_daemon" "the restarted daemon starts"
+check "grep -q 'adopted the engine' $LOG" "it adopts the pinned engine instead of loading another"
+check "VPMU_DEBUG_LIBBPF=1 vpmuctl vms | grep -E \"tenant-a.slice/vm-c.scope +a \"" \
+	"after the restart the new VM is under tenant a (reconciled)"
+check "[ \$(grep -c '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies) = 1 ]" \
+	"exactly one engine is attached"
+touch $T/c/go.1
+wait $vms
+vpmuctl vms | sed 's/^/# /'
+kill "$(cat /tmp/policyd.pid)" 2>/dev/null
+sleep 0.3
+check "vpmuctl unpin && sleep 0.5 && ! grep -q vpmu_engine /sys/kernel/debug/kvm/pmu_policies" \
+	"vpmuctl unpin detaches the engine once the daemon is stopped"
+exit $failed
