@@ -6,8 +6,9 @@
 #   make kernel     build the patched Linux 7.3 test kernels (arm64, x86_64)
 #   make selftests  build the in-guest test binaries
 #   make check      run every test; ends with "N passed, N failed, N skipped"
-#   make demo       the main job: boot the arm64 kernel and show a guest
-#                   counting with and without the VMM's filter
+#   make demo       the main job: boot the arm64 kernel with vpmu-policyd and
+#                   two tenant policies, run a guest per tenant, show the
+#                   decisions
 #   make install    vpmu-policyd, vpmuctl, unit, man pages (PREFIX, DESTDIR,
 #                   ARCH=arm64 for the arm64 build)
 #   make bench      benchmarks (numbers, not tests): the engine's decision
@@ -29,7 +30,7 @@ SHELL := /bin/bash
 .PHONY: all deps source kernel $(addprefix kernel-,$(ARCHES)) selftests \
 	$(addprefix libbpf-,$(ARCHES)) \
 	$(addprefix selftests-,$(ARCHES)) $(addprefix daemon-,$(ARCHES)) \
-	daemon check demo bench install clean help
+	daemon check demo bench install install-test-arm64 clean help
 
 all: kernel selftests
 
@@ -66,10 +67,19 @@ daemon: $(addprefix daemon-,$(ARCHES))
 $(addprefix daemon-,$(ARCHES)): daemon-%: selftests-%
 	@$(MAKE) --no-print-directory -f daemon/build.mk ARCH=$* O=$(O)
 
-check: deps kernel selftests daemon
+# What the systemd end-to-end tests add to their guest: `make install` of
+# the arm64 build, and the test VM program.
+install-test-arm64: daemon-arm64
+	@rm -rf $(O)/install-arm64
+	@$(MAKE) --no-print-directory install ARCH=arm64 PREFIX=/usr/local \
+		DESTDIR=$(O)/install-arm64 >/dev/null
+	@install -D -m 0755 $(O)/selftests/arm64/tests/tools/vm_count \
+		$(O)/install-arm64/usr/local/lib/vpmu-test/vm_count
+
+check: deps kernel selftests daemon install-test-arm64
 	@selftests/run.sh $(if $(TESTS),--only "$(TESTS)")
 
-demo: deps kernel-arm64 selftests-arm64
+demo: deps kernel-arm64 selftests-arm64 daemon-arm64
 	@scripts/demo.sh
 
 # Benchmarks print numbers; they are not tests.

@@ -11,6 +11,7 @@
 #   unit      selftests/unit/test_*      host programs printing TAP (scripts,
 #                                        and C built into build/selftests/x86_64/unit)
 #   vm        selftests/vm/suites/*.suite  a QEMU boot each, tests in the guest
+#   systemd   selftests/systemd/e2e_*.sh  a Debian guest with systemd as init
 #   harness   selftests/harness/test_*   host scripts that drive the harness
 # --only runs just the named tests: unit/harness file names without
 # "test_", in-guest test names (alone, or as SUITE/NAME when two suites
@@ -142,6 +143,34 @@ for t in "$O"/daemon/x86_64/fuzz/fuzz_*; do
 done
 for s in "$here"/vm/suites/*.suite; do
 	run_suite "$s"
+done
+# systemd end to end: a Debian arm64 root with systemd as PID 1 (built and
+# cached by scripts/build-rootfs.sh), our kernel, `make install` output.
+run_systemd()
+{
+	local t=$1 name rootfs summary rc counts
+	name=$(basename "$t" .sh)
+	printf '==> systemd %s\n' "$name"
+	if ! rootfs=$("$top/scripts/build-rootfs.sh"); then
+		add_counts "systemd/$name" "0 1 0"
+		return
+	fi
+	summary=$logs/systemd-$name.summary
+	rm -f "$summary"
+	"$here/systemd/run-systemd-vm.sh" --kernel "$O/kernel-arm64" --rootfs "$rootfs" \
+		--test "$t" --add "$O/install-arm64:/" --timeout 600 \
+		--log "$logs/systemd-$name.console" --summary "$summary" 2>&1 |
+		grep -E '^(not ok|ok|#|### run-systemd-vm)' | grep -v '^ok' | sed 's/^/    /'
+	rc=${PIPESTATUS[0]}
+	counts=$(cat "$summary" 2>/dev/null || echo "0 1 0")
+	if ((rc != 0)) && [[ $(cut -d' ' -f2 <<<"$counts") == 0 ]]; then
+		counts=$(awk '{ print $1, $2 + 1, $3 }' <<<"$counts")
+	fi
+	add_counts "systemd/$name" "$counts"
+}
+for t in "$here"/systemd/e2e_*.sh; do
+	n=$(basename "$t" .sh)
+	selected "$n" || selected systemd && run_systemd "$t"
 done
 for t in "$here"/harness/test_*; do
 	[[ -x $t ]] || continue

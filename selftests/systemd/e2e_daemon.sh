@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# e2e_daemon: vpmu-policyd as users run it, in a Debian guest with systemd
+# as PID 1 (run by run-systemd-vm.sh with `make install` output added at
+# /): enable the unit, drop a tenant file, start a "VM" with systemd-run in
+# the tenant's slice, and look with vpmuctl, bpftool and journalctl; then
+# systemctl reload applies an edit, and stopping the service leaves the
+# policy enforced.
+set -u
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+diag() { sed 's/^/# /'; }
+check()
+{
+	local what=$2
+	if eval "$1" >/tmp/check.out 2>&1; then
+		ok "$what"
+	else
+		not_ok "$what"
+		diag </tmp/check.out | head -20
+		journalctl -u vpmu-policyd --no-pager -n 10 | diag
+	fi
+}
+
+echo "1..14"
+VM=/usr/local/lib/vpmu-test/vm_count
+T=/tmp/e2e
+mkdir -p $T
+timeout 300 systemctl is-system-running --wait >/dev/null 2>&1
+
+check "systemctl daemon-reload && systemd-tmpfiles --create vpmu-policyd.conf && test -d /etc/vpmu-policyd/tenants.d" \
+	"the installed unit and tmpfiles.d are found"
+printf '{ "default_action": "deny" }\n' >/etc/vpmu-policyd/vpmu-policyd.json
+check "systemctl enable --now vpmu-policyd" "systemctl enable --now vpmu-policyd"
+check "systemctl is-active vpmu-policyd" "the service is active (Type=notify-reload: READY sent)"
+check "systemctl show -p StatusText vpmu-policyd | grep -q 'tenants'" \
+	"its STATUS= text reaches systemd"
+
+cat >/etc/vpmu-policyd/tenants.d/acme.json <<'JSON'
+{
+	"match": { "slice": "acme.slice" },
+	"default": "allow",
+	"deny": [ "INST_RETIRED" ]
+}
+JSON
+sleep 1
+systemd-run --quiet --scope --slice=acme.slice --unit=vm-acme-1 \
+	$VM 2 $T >$T/vm.out 2>&1 &
+slice()
+{
+	local i v
+	for i in $(seq 600); do
+		v=$(sed -n "s/^slice $1 inst \([0-9]*\) .*/\1/p" $T/vm.out)
+		[[ -n $v ]] && { echo "$v"; return; }
+		sleep 0.1
+	done
+	echo timeout
+}
+s0=$(slice 0)
+exact=$(sed -n 's/.* expect \([0-9]*\)$/\1/p' $T/vm.out | head -1)
+check "[[ $s0 == 0 ]]" "the VM in acme.slice reads 0 INST_RETIRED (got $s0)"
+check "vpmuctl vms | grep -E 'acme.slice/vm-acme-1.scope +acme '" \
+	"vpmuctl vms shows the VM under tenant acme"
+check "bpftool map dump pinned /sys/fs/bpf/vpmu/audit | grep -q '\"denied\": [1-9]'" \
+	"bpftool map dump pinned .../audit shows its denials"
+check "journalctl -u vpmu-policyd --no-pager | grep -q 'deny INST_RETIRED'" \
+	"journalctl -u vpmu-policyd shows the denial"
+check "journalctl -u vpmu-policyd -o verbose --no-pager TENANT=acme | grep -q 'ACTION=deny'" \
+	"the journal entry has fields (TENANT=acme, ACTION=deny)"
+
+sed -i 's/"deny": \[ "INST_RETIRED" \]/"deny": []/' /etc/vpmu-policyd/tenants.d/acme.json
+check "systemctl reload vpmu-policyd" "systemctl reload returns (RELOADING=1 then READY=1)"
+touch $T/go.1
+s1=$(slice 1)
+check "[[ $s1 == $exact ]]" "after the reload the running VM counts exactly ($s1 of $exact)"
+check "journalctl -u vpmu-policyd --no-pager | grep -q 'SIGHUP'" \
+	"the reload came as SIGHUP"
+
+check "systemctl stop vpmu-policyd && test -e /sys/fs/bpf/vpmu/vpmu_engine" \
+	"stopping the service leaves the engine pinned"
+check "vpmuctl status | grep -q 'not running'" "vpmuctl status: daemon not running"
+wait
+exit $((failed > 0))
