@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The main job, as far as it goes today: boot the patched arm64 test kernel
-# under QEMU and show a KVM guest's PMU counts with and without the VMM's
-# static event filter, then with the vpmu-policy BPF engine deciding per
-# tenant cgroup, and the engine's audit.  Run through `make demo`, which
-# builds what it needs.  (vpmu-policyd will take over the engine's setup.)
+# The main job: boot the patched arm64 test kernel under QEMU; show a KVM
+# guest's PMU counts with and without the VMM's static event filter and
+# under the BPF engine per tenant cgroup; then vpmu-policyd with two
+# tenant policies, a VM in each, vpmuctl and bpftool views of the
+# decisions, and a policy edit applied to a running VM.  Run through
+# `make demo`, which builds what it needs.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,9 +20,13 @@ step "assembling the demo initramfs"
 "$top/selftests/vm/mkinitramfs.sh" --arch arm64 --kernel "$kdir" \
 	--tests "$O/selftests/arm64/tests" \
 	--add "$O/selftests/arm64/demo/vpmu_demo:/tests/vpmu_demo" \
+	--add "$top/selftests/demo/arm64/daemon_demo.sh:/tests/daemon_demo.sh" \
+	--add "$O/daemon/arm64/vpmu-policyd:/usr/sbin/vpmu-policyd" \
+	--add "$O/daemon/arm64/vpmuctl:/usr/sbin/vpmuctl" \
+	--add "$top/examples/tenants.d/research.json:/usr/share/doc/vpmu-policy/research.json" \
 	--add "$VPMU_CACHE/bpftool-arm64/sbin/bpftool:/usr/sbin/bpftool" \
 	--out "$initrd"
 step "booting Linux $(cat "$kdir/release") (arm64) under QEMU with KVM inside"
 "$top/selftests/vm/run-vm.sh" --arch arm64 --kernel "$kdir" --initramfs "$initrd" \
-	--tests vpmu_demo --timeout 300 --log "$O/demo-console.log" |
+	--tests "vpmu_demo daemon_demo.sh" --timeout 300 --log "$O/demo-console.log" |
 	grep -v '^### vpmu' | sed 's/^demo: //' | grep -v '^### run-vm:.*verdict pass'
