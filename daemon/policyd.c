@@ -142,20 +142,14 @@ static void load_ids(struct policyd *d)
 {
 	__u32 key, next, *prev = NULL;
 	struct vpmu_tenant info;
-	void *p;
 
 	while (!bpf_map_get_next_key(d->eng.map_fd[EM_TENANTS], prev, &next)) {
 		key = next;
 		prev = &key;
 		if (bpf_map_lookup_elem(d->eng.map_fd[EM_TENANTS], &key, &info))
 			continue;
-		p = realloc(d->ids, (d->nids + 1) * sizeof(*d->ids));
-		if (!p)
-			return;
-		d->ids = p;
-		memcpy(d->ids[d->nids].name, info.name, TENANT_NAME_MAX);
-		d->ids[d->nids].name[TENANT_NAME_MAX - 1] = 0;
-		d->ids[d->nids++].id = key;
+		info.name[sizeof(info.name) - 1] = 0;
+		tenant_remember_id(d, info.name, key);
 	}
 }
 
@@ -322,6 +316,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	l.d.started_ns = realtime_ns();
+	l.d.next_free_id = 1;
 	l.d.denial_log.per_sec = l.d.cfg.log_denials_per_sec;
 	err = start_engine(&l.d);
 	if (err)

@@ -11,12 +11,16 @@
 #include "engine.h"
 #include "log.h"
 #include "policy.h"
+#include "strmap.h"
 
 /* One file in tenants.d and the good tenant it last gave. */
 struct tenant_slot {
 	char file[NAME_MAX + 1];	/* name in tenants_dir */
 	struct tenant *t;		/* last good version, or NULL */
 	uint64_t file_digest;		/* of the content last read */
+	/* The file as last read: unchanged metadata skips the read. */
+	uint64_t ino, size;
+	int64_t mtime_ns;
 	bool broken;			/* the file as it is now is rejected */
 	bool changed;			/* publish at the end of this reload */
 	bool seen;			/* still in the directory */
@@ -31,11 +35,6 @@ struct vm_entry {
 	uint32_t flags;			/* VPMU_VM_* */
 };
 
-/* A tenant id kept across restarts (from the pinned tenants map). */
-struct tenant_id {
-	char name[TENANT_NAME_MAX];
-	uint32_t id;
-};
 
 struct policyd {
 	char config_path[PATH_MAX];
@@ -43,8 +42,12 @@ struct policyd {
 	struct engine eng;
 	struct tenant_slot *slots;
 	size_t nslots;
-	struct tenant_id *ids;		/* every id in use or remembered */
-	size_t nids;
+	struct strmap slot_by_file;	/* file name -> index in slots */
+	struct strmap slot_by_tenant;	/* tenant name -> index in slots */
+	/* Policy ids in use or remembered from a previous daemon. */
+	struct strmap ids_by_name;
+	char *id_name[VPMU_MAX_POLICIES + 1];
+	uint32_t next_free_id;		/* no free id below it */
 	struct vm_entry *vms;
 	size_t nvms;
 	struct ratelimit denial_log;
@@ -59,6 +62,8 @@ int tenants_reload(struct policyd *d, bool reread_config);
 const struct tenant *tenant_by_id(const struct policyd *d, uint32_t id,
 				  uint32_t *out_id);
 uint32_t tenant_id_of(struct policyd *d, const char *name, bool assign);
+/* Keep @name's id from a previous daemon (the pinned tenants map). */
+void tenant_remember_id(struct policyd *d, const char *name, uint32_t id);
 /* All good tenants, for matching (array of n, NULL entries skipped). */
 size_t tenants_list(const struct policyd *d, struct tenant **out);
 

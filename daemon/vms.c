@@ -64,6 +64,16 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 	}
 	v->policy_id = val.policy_id;
 	v->flags = val.flags;
+	/*
+	 * The VM's cgroup classifies the next VM created there (a VMM
+	 * restarting its guest) until the daemon has seen that one.
+	 */
+	if (t && !tie)
+		bpf_map_update_elem(d->eng.map_fd[EM_CGROUP_POLICY],
+				    &v->cgroup_id, &val.policy_id, BPF_ANY);
+	else
+		bpf_map_delete_elem(d->eng.map_fd[EM_CGROUP_POLICY],
+				    &v->cgroup_id);
 	if (tie)
 		log_msg(LOG_WARNING,
 			"VM %llu (cgroup %s) matches several tenants with equal precedence; using %s",
@@ -135,15 +145,23 @@ int vms_add(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id,
 
 void vms_remove(struct policyd *d, uint64_t vm_id)
 {
+	uint64_t cg = 0;
 	size_t i;
 
 	for (i = 0; i < d->nvms; i++) {
 		if (d->vms[i].vm_id != vm_id)
 			continue;
+		cg = d->vms[i].cgroup_id;
 		free(d->vms[i].path);
 		d->vms[i] = d->vms[--d->nvms];
 		break;
 	}
+	for (i = 0; cg && i < d->nvms; i++)
+		if (d->vms[i].cgroup_id == cg)
+			cg = 0;
+	/* The last VM of its cgroup: the cgroup may be gone next. */
+	if (cg)
+		bpf_map_delete_elem(d->eng.map_fd[EM_CGROUP_POLICY], &cg);
 	/* The engine's vm_destroy dropped it already; a missed one too. */
 	bpf_map_delete_elem(d->eng.map_fd[EM_VM_POLICY], &vm_id);
 }

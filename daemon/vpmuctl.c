@@ -89,6 +89,9 @@ int ctl_attached(char names[][64], int max)
 
 	if (!f)
 		return -errno;
+	/* The first line names the columns. */
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
 	while (n < max && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%63s", names[n]) == 1)
 			n++;
