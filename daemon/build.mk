@@ -7,7 +7,9 @@
 #
 # The engine's skeletons come from the selftests build of the same arch
 # (bpf/*.bpf.c against that arch's test kernel BTF).  libbpf is linked
-# static (the 7.3 tree's), libsystemd dynamic.
+# static (the 7.3 tree's), libsystemd dynamic.  libpfm4 is not linked:
+# pfm.c dlopen()s it at the first "pfm:" name; its header (libpfm4-dev) is
+# in /usr/include, which Debian's cross compiler searches too.
 
 ARCH ?= x86_64
 O ?= build
@@ -32,7 +34,7 @@ LIBS := $(LIBBPF)/lib64/libbpf.a -Wl,-Bstatic -lelf -lz -lzstd -Wl,-Bdynamic \
 
 # Everything but the two programs' mains and the engine's loader.
 LIB_SRCS := json.c events.c diag.c schema.c policy.c config.c cgroup.c strmap.c \
-	    match.c watch.c explain.c log.c
+	    match.c watch.c explain.c log.c pfm.c
 DAEMON_SRCS := policyd.c tenants.c vms.c records.c engine.c
 CTL_SRCS := vpmuctl.c ctl_status.c ctl_vms.c ctl_check.c ctl_explain.c \
 	    ctl_filters.c engine.c

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pfm.h"
 #include "policy.h"
 #include "schema.h"
 
@@ -279,6 +280,7 @@ static bool by_name(struct compiler *c, const struct entry *e,
 	struct vpmu_event_enc enc[VPMU_EVENT_MAX_ENCS];
 	const char *name = v->string.s, *hint;
 	unsigned long long n;
+	char why[256];
 	int i, cnt, kept;
 
 	if (v->type == JSON_STRING && !schema_string(&c->s, v, "event", &name))
@@ -306,7 +308,16 @@ static bool by_name(struct compiler *c, const struct entry *e,
 		return emit(c, e, VPMU_SPACE_X86_GP, n, -1,
 			    base_kinds(VPMU_SPACE_X86_GP, n), v);
 	}
-	cnt = vpmu_event_lookup(c->target, name, enc);
+	if (!strncmp(name, "pfm:", 4)) {
+		cnt = vpmu_pfm_lookup(c->target, name + 4, enc, why,
+				      sizeof(why));
+		if (!cnt) {
+			diag_at(c->s.d, c->s.file, v->pos, "%s: %s", name, why);
+			return false;
+		}
+	} else {
+		cnt = vpmu_event_lookup(c->target, name, enc);
+	}
 	if (!cnt) {
 		hint = vpmu_event_suggest(c->target, name);
 		if (hint)

@@ -26,7 +26,7 @@ BOOKWORM_PKGS=(
 	rsync python3 perl git
 	busybox-static
 	libjson-c-dev pkg-config zlib1g-dev libcap-dev
-	libzstd-dev
+	libzstd-dev libpfm4-dev
 	clang-14 libclang-rt-14-dev
 	mmdebstrap qemu-user-static
 	libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 libcap2:arm64
