@@ -144,8 +144,14 @@ int ctl_explain(struct ctl *c)
 	}
 	ctl_tenant_name(&e, pid, tenant, sizeof(tenant));
 	if (!pid || engine_read_policy(&e, pid, &hdr, &rules, &nr)) {
-		printf("VM %llu: no policy; the host default action applies: %s\n",
-		       a.vm_id, cfg.default_action == VPMU_ALLOW ? "allow" : "deny");
+		if (c->json)
+			printf("[{\"vm_id\":%llu,\"policy\":0,\"action\":\"%s\",\"by\":\"host default\",\"rules\":[]}]\n",
+			       a.vm_id,
+			       cfg.default_action == VPMU_ALLOW ? "allow" : "deny");
+		else
+			printf("VM %llu: no policy; the host default action applies: %s\n",
+			       a.vm_id,
+			       cfg.default_action == VPMU_ALLOW ? "allow" : "deny");
 		goto out;
 	}
 	if (!c->json)

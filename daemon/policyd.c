@@ -37,6 +37,7 @@ struct loop {
 	struct ring_buffer *rb;
 	sd_event *ev;
 	sd_event_source *reload_timer;
+	sd_event_source *inotify;
 	bool oneshot;
 };
 
@@ -69,11 +70,31 @@ static uint64_t now_us(clockid_t c)
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+static int on_inotify(sd_event_source *s, int fd, uint32_t revents, void *ud);
+
+/* Watch the tenants directory the configuration names. */
+static void watch_tenants(struct loop *l)
+{
+	l->inotify = sd_event_source_disable_unref(l->inotify);
+	watch_close(&l->w);
+	if (watch_init(&l->w, l->d.cfg.tenants_dir) == 0)
+		sd_event_add_io(l->ev, &l->inotify, l->w.fd, EPOLLIN,
+				on_inotify, l);
+	else
+		log_msg(LOG_WARNING, "%s: cannot watch; reload with SIGHUP",
+			l->d.cfg.tenants_dir);
+}
+
 static void reload(struct loop *l, bool config)
 {
+	char dir[PATH_MAX];
+
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
 		   (unsigned long long)now_us(CLOCK_MONOTONIC));
+	memcpy(dir, l->d.cfg.tenants_dir, sizeof(dir));
 	tenants_reload(&l->d, config);
+	if (strcmp(dir, l->d.cfg.tenants_dir))
+		watch_tenants(l);
 	sd_notify(0, "READY=1");
 }
 
@@ -243,11 +264,8 @@ static int run(struct loop *l)
 			      on_ringbuf, l);
 	if (err < 0)
 		return err;
-	if (watch_init(&l->w, l->d.cfg.tenants_dir) == 0)
-		sd_event_add_io(l->ev, NULL, l->w.fd, EPOLLIN, on_inotify, l);
-	else
-		log_msg(LOG_WARNING, "%s: cannot watch; reload with SIGHUP",
-			l->d.cfg.tenants_dir);
+	l->w.fd = -1;
+	watch_tenants(l);
 	err = sd_event_add_time(l->ev, &l->reload_timer, CLOCK_MONOTONIC,
 				UINT64_MAX, 10000, on_reload_timer, l);
 	if (err < 0)
@@ -317,6 +335,7 @@ int main(int argc, char **argv)
 	}
 	l.d.started_ns = realtime_ns();
 	l.d.next_free_id = 1;
+	l.d.maybe_stale = true;
 	l.d.denial_log.per_sec = l.d.cfg.log_denials_per_sec;
 	err = start_engine(&l.d);
 	if (err)

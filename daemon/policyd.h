@@ -48,6 +48,8 @@ struct policyd {
 	struct strmap ids_by_name;
 	char *id_name[VPMU_MAX_POLICIES + 1];
 	uint32_t next_free_id;		/* no free id below it */
+	/* A pinned tenant may have no file any more (start, delete, rename). */
+	bool maybe_stale;
 	struct vm_entry *vms;
 	size_t nvms;
 	struct ratelimit denial_log;

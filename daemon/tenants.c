@@ -253,8 +253,12 @@ static void read_slot(struct policyd *d, struct tenant_slot *s)
 	free(text);
 	if (s->broken)
 		log_msg(LOG_NOTICE, "%s: accepted again", path);
-	if (s->t)
+	if (s->t) {
 		strmap_del(&d->slot_by_tenant, s->t->name);
+		/* A renamed tenant leaves its old policy behind. */
+		if (strcmp(s->t->name, t->name))
+			d->maybe_stale = true;
+	}
 	tenant_free(s->t);
 	s->t = t;
 	strmap_put(&d->slot_by_tenant, t->name, s - d->slots);
@@ -393,6 +397,11 @@ int tenants_reload(struct policyd *d, bool reread_config)
 		if (config_load(d->config_path, true, &cfg, &dg)) {
 			/* Paths are fixed at start: they name what we hold. */
 			memcpy(cfg.pin_dir, d->cfg.pin_dir, sizeof(cfg.pin_dir));
+			/* Another target: every file compiles differently. */
+			for (i = 0; cfg.target != d->cfg.target && i < d->nslots; i++) {
+				d->slots[i].size = UINT64_MAX;
+				d->slots[i].file_digest = 0;
+			}
 			d->cfg = cfg;
 		} else {
 			log_diag(&dg);
@@ -458,6 +467,7 @@ int tenants_reload(struct policyd *d, bool reread_config)
 		unlink(path);
 		tenant_free(s->t);
 		strmap_del(&d->slot_by_file, s->file);
+		d->maybe_stale = true;
 		d->slots[i] = d->slots[--d->nslots];
 		if (i < d->nslots)
 			strmap_put(&d->slot_by_file, d->slots[i].file, i);
@@ -477,7 +487,10 @@ int tenants_reload(struct policyd *d, bool reread_config)
 	apply_config(d);
 	if (vms_classify_all(d) > 0)
 		changed++;
-	drop_stale(d);
+	/* A walk of every pinned tenant: only when one may have gone. */
+	if (d->maybe_stale)
+		drop_stale(d);
+	d->maybe_stale = false;
 	if (changed)
 		engine_refresh(&d->eng, 0);
 	d->reloads++;
