@@ -14,7 +14,7 @@
 # (deny), a restarted daemon adopts the engine and classifies it, and
 # vpmuctl vms lists every VM under the right tenant.
 echo "TAP version 13"
-echo "1..24"
+echo "1..28"
 n=0 failed=0
 ok()
 {
@@ -112,7 +112,7 @@ wait_reload()
 # vm NAME CGROUP: start vm_count in CGROUP, output in $T/NAME.out
 vm()
 {
-	sh -c "echo \$\$ >$CG/$2/cgroup.procs && exec /tests/tools/vm_count 4 $T/$1" \
+	sh -c "echo \$\$ >$CG/$2/cgroup.procs && exec /tests/tools/vm_count 5 $T/$1" \
 		>$T/$1.out 2>&1 &
 	vms="$vms $!"
 }
@@ -192,6 +192,17 @@ check "VPMU_DEBUG_LIBBPF=1 vpmuctl vms | grep -E \"tenant-a.slice/vm-c.scope +a 
 check "[ \$(grep -c '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies) = 1 ]" \
 	"exactly one engine is attached"
 touch $T/c/go.1
+
+# Tenant B's file deleted: its VM falls back to the host default (deny).
+r=$(reloads)
+rm $ETC/tenants.d/b.json
+check "wait_reload $r" "deleting b.json reloads"
+check "vpmuctl vms | grep -E 'tenant-b.slice/vm-b.scope +\(host default\)'" \
+	"B's VM is now under the host default"
+check "! bpftool map dump pinned /sys/fs/bpf/vpmu/tenants | grep -q '\"b\"'" \
+	"tenant b's policy is gone from the pinned maps"
+touch $T/a/go.4 $T/b/go.4
+check "[ '$(slice b 4)' = 0 ]" "slice 4: B's guest is denied by the host default"
 wait $vms
 vpmuctl vms | sed 's/^/# /'
 kill "$(cat /tmp/policyd.pid)" 2>/dev/null
