@@ -12,7 +12,8 @@
 #   make install    vpmu-policyd, vpmuctl, unit, man pages (PREFIX, DESTDIR,
 #                   ARCH=arm64 for the arm64 build)
 #   make bench      benchmarks (numbers, not tests): the engine's decision
-#                   cost against KVM's filter in C
+#                   cost against KVM's filter in C; vpmu-policyd's latencies,
+#                   load time and idle footprint
 #
 # O=DIR puts build outputs in DIR (default: build/).  KSRC=DIR builds from
 # your own Linux 7.3 tree instead of Debian's linux-source-7.3.  V=1 shows
@@ -83,8 +84,9 @@ demo: deps kernel-arm64 selftests-arm64 daemon-arm64
 	@scripts/demo.sh
 
 # Benchmarks print numbers; they are not tests.
-bench: selftests-x86_64
+bench: selftests-x86_64 daemon-arm64
 	@$(O)/selftests/x86_64/bench/decide_bench
+	@scripts/bench-daemon.sh
 
 # make install [ARCH=arm64] [PREFIX=/usr/local] [DESTDIR=...]: the daemon,
 # vpmuctl, the unit, tmpfiles.d, man pages and examples.
