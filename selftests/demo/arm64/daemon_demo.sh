@@ -10,6 +10,9 @@ ETC=/etc/vpmu-policyd
 T=/tmp/demo
 LOG=/tmp/vpmu-policyd.log
 say() { printf '\n== %s\n' "$*"; }
+# The harness shows a demo's lines prefixed "demo: " (run-vm.sh's filter).
+main()
+{
 run() { printf '$ %s\n' "$*"; sh -c "$*" 2>&1 | sed 's/^/  /'; }
 mkdir -p $ETC/tenants.d $T/r $T/s $CG/research.slice/vm-1.scope \
 	$CG/sandbox.slice/vm-2.scope
@@ -30,6 +33,7 @@ run "cat $ETC/tenants.d/sandbox.json"
 
 say "vpmu-policyd starts: loads the BPF engine, pins it, publishes the tenants"
 vpmu-policyd >$LOG 2>&1 &
+daemon=$!
 i=0; while [ $i -lt 100 ] && ! grep -q ': ready' $LOG; do sleep 0.1; i=$((i + 1)); done
 sed 's/^/  /' $LOG
 run "vpmuctl status"
@@ -37,7 +41,9 @@ run "ls /sys/fs/bpf/vpmu"
 
 say "a VM in each tenant's slice, counting INST_RETIRED and CPU_CYCLES in slices"
 sh -c "echo \$\$ >$CG/research.slice/vm-1.scope/cgroup.procs && exec /tests/tools/vm_count 2 $T/r" >$T/r.out 2>&1 &
+vm1=$!
 sh -c "echo \$\$ >$CG/sandbox.slice/vm-2.scope/cgroup.procs && exec /tests/tools/vm_count 2 $T/s" >$T/s.out 2>&1 &
+vm2=$!
 i=0; while [ $i -lt 300 ] && ! { grep -q '^slice 0' $T/r.out && grep -q '^slice 0' $T/s.out; }; do sleep 0.1; i=$((i + 1)); done
 echo "  research VM: $(grep '^slice 0' $T/r.out)"
 echo "  sandbox VM:  $(grep '^slice 0' $T/s.out)"
@@ -46,7 +52,7 @@ run "vpmuctl vms"
 vm=$(vpmuctl --json vms | tr '{' '\n' | sed -n 's/.*"vm_id":\([0-9]*\).*sandbox.slice.*/\1/p')
 run "vpmuctl explain --vm $vm --event INST_RETIRED"
 say "the daemon's log of the denials (journal fields under systemd)"
-grep ': deny ' $LOG | head -3 | sed 's/^/  /'
+grep 'tenant sandbox.*: deny INST_RETIRED' $LOG | head -2 | sed 's/^/  /'
 say "what bpftool shows (pinned maps with BTF)"
 run "bpftool map dump pinned /sys/fs/bpf/vpmu/vm_policy | head -20"
 run "bpftool map dump pinned /sys/fs/bpf/vpmu/audit | head -24"
@@ -57,7 +63,9 @@ run "vpmuctl reload"
 touch $T/r/go.1 $T/s/go.1
 i=0; while [ $i -lt 300 ] && ! grep -q '^slice 1' $T/s.out; do sleep 0.1; i=$((i + 1)); done
 echo "  sandbox VM, next slice: $(grep '^slice 1' $T/s.out)"
-wait %2 %3 2>/dev/null
-kill %1
+wait $vm1 $vm2
+kill $daemon
 sleep 0.2
+}
+main 2>&1 | sed 's/^/demo: /'
 exit 0
