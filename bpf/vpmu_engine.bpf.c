@@ -164,8 +164,10 @@ static __u32 policy_for(__u64 vm_id, __u64 cgroup_id,
 	struct vpmu_vm *vm = bpf_map_lookup_elem(&vm_policy, &vm_id);
 	__u32 id;
 
-	if (vm && vm->policy_id != VPMU_POLICY_NONE)
-		return vm->policy_id;
+	/* Classified (to a tenant, or to the host default): final. */
+	if (vm)
+		return vm->policy_id != VPMU_POLICY_NONE ? vm->policy_id :
+		       cfg ? cfg->default_policy_id : VPMU_POLICY_NONE;
 	id = policy_by_cgroup(cgroup_id);
 	if (id != VPMU_POLICY_NONE)
 		return id;
