@@ -32,6 +32,21 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+static bool is_policyd(int pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = 0;
+	fclose(f);
+	return !strcmp(comm, "vpmu-policyd\n");
+}
+
 int ctl_reload(struct ctl *c)
 {
 	struct vpmu_daemon st = { 0 }, now;
@@ -42,7 +57,8 @@ int ctl_reload(struct ctl *c)
 	if (ctl_open_engine(c, &e))
 		return 1;
 	bpf_map_lookup_elem(e.map_fd[EM_DAEMON], &zero, &st);
-	if (st.pid <= 0 || kill(st.pid, SIGHUP)) {
+	/* A pid left by a daemon that died may be someone else's now. */
+	if (st.pid <= 0 || !is_policyd(st.pid) || kill(st.pid, SIGHUP)) {
 		fprintf(stderr, "vpmuctl: vpmu-policyd is not running\n");
 		engine_close(&e);
 		return 1;

@@ -69,7 +69,14 @@ static int match_slice(const char *glob, const char *path)
 		end = strchr(p, '/');
 		n = end ? (size_t)(end - p) : strlen(p);
 		d++;
-		if (n < sizeof(comp) && n > 6 && !memcmp(p + n - 6, ".slice", 6)) {
+		/*
+		 * systemd's slices are the leading components of a path; a
+		 * ".slice" below a scope or service is a cgroup its owner
+		 * (possibly a delegated user) named, and says nothing.
+		 */
+		if (n <= 6 || memcmp(p + n - 6, ".slice", 6))
+			break;
+		if (n < sizeof(comp)) {
 			memcpy(comp, p, n);
 			comp[n] = 0;
 			if (!fnmatch(glob, comp, FNM_NAME))

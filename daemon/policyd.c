@@ -127,6 +127,22 @@ static int on_inotify(sd_event_source *s, int fd, uint32_t revents, void *ud)
 	return 0;
 }
 
+/*
+ * Every VMS_RESCAN_SEC, find the VMs again: a record lost to a full ring
+ * buffer (a VM created or destroyed) is caught up with, not lost.
+ */
+#define VMS_RESCAN_SEC 60
+
+static int on_rescan(sd_event_source *s, uint64_t usec, void *ud)
+{
+	struct loop *l = ud;
+
+	vms_reconcile(&l->d);
+	policyd_publish_state(&l->d);
+	sd_event_source_set_time(s, usec + VMS_RESCAN_SEC * 1000000ULL);
+	return 0;
+}
+
 static int on_ringbuf(sd_event_source *s, int fd, uint32_t revents, void *ud)
 {
 	struct loop *l = ud;
@@ -189,7 +205,7 @@ static int start_engine(struct policyd *d)
 			snprintf(why, sizeof(why),
 				 "the engine pinned at %s has ABI %u, this daemon %u: stop its VMs' policy with 'vpmuctl unpin' first",
 				 d->cfg.pin_dir, c.abi_version, VPMU_ABI_VERSION);
-			err = -EPROTO;
+			err = -EPROTO;	/* main() exits EXIT_CONFIG */
 			goto fail;
 		}
 		log_msg(LOG_INFO, "adopted the engine pinned at %s",
@@ -218,6 +234,8 @@ static int start_engine(struct policyd *d)
 	err = engine_attach_and_pin(&d->eng, why, sizeof(why));
 	if (err)
 		goto fail;
+	/* VMs created before the attach sent no vm_init record. */
+	vms_reconcile(d);
 	engine_refresh(&d->eng, 0);
 	log_msg(LOG_INFO, "engine attached and pinned at %s", d->cfg.pin_dir);
 	return 0;
@@ -271,6 +289,11 @@ static int run(struct loop *l)
 	if (err < 0)
 		return err;
 	sd_event_source_set_enabled(l->reload_timer, SD_EVENT_OFF);
+	err = sd_event_add_time_relative(l->ev, NULL, CLOCK_MONOTONIC,
+					 VMS_RESCAN_SEC * 1000000ULL, 1000000,
+					 on_rescan, l);
+	if (err < 0)
+		return err;
 
 	/* Records queued while no daemon ran. */
 	ring_buffer__consume(l->rb);
@@ -339,7 +362,7 @@ int main(int argc, char **argv)
 	l.d.denial_log.per_sec = l.d.cfg.log_denials_per_sec;
 	err = start_engine(&l.d);
 	if (err)
-		return 1;
+		return err == -EPROTO ? EXIT_CONFIG : 1;
 	policyd_publish_state(&l.d);
 	err = l.oneshot ? 0 : run(&l);
 	/* vpmuctl status: no daemon, the pinned engine enforces on. */

@@ -50,6 +50,11 @@ struct policyd {
 	uint32_t next_free_id;		/* no free id below it */
 	/* A pinned tenant may have no file any more (start, delete, rename). */
 	bool maybe_stale;
+	/*
+	 * tenants.d could not be listed: the tenant set is unknown, so VMs
+	 * keep the entries they have until a listing succeeds.
+	 */
+	bool frozen;
 	struct vm_entry *vms;
 	size_t nvms;
 	struct ratelimit denial_log;
@@ -73,7 +78,7 @@ size_t tenants_list(const struct policyd *d, struct tenant **out);
 int vms_reconcile(struct policyd *d);
 int vms_add(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id,
 	    int32_t tgid, const struct vpmu_vm *prev, bool refresh);
-void vms_remove(struct policyd *d, uint64_t vm_id);
+void vms_remove(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id);
 /* Re-classify every VM; returns how many changed policy. */
 int vms_classify_all(struct policyd *d);
 const struct vm_entry *vms_find(const struct policyd *d, uint64_t vm_id);

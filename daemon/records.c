@@ -67,7 +67,7 @@ int records_handle(void *ctx, void *data, size_t size)
 		if (vms_find(d, r->vm_id))
 			log_msg(LOG_INFO, "VM %llu: destroyed",
 				(unsigned long long)r->vm_id);
-		vms_remove(d, r->vm_id);
+		vms_remove(d, r->vm_id, r->cgroup_id);
 		policyd_publish_state(d);
 		break;
 	case VPMU_REC_DECISION:

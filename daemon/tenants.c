@@ -67,8 +67,11 @@ static void forget_id(struct policyd *d, uint32_t id)
 	strmap_del(&d->ids_by_name, d->id_name[id]);
 	free(d->id_name[id]);
 	d->id_name[id] = NULL;
-	if (id < d->next_free_id)
-		d->next_free_id = id;
+	/*
+	 * next_free_id is not lowered: an id is not given to another tenant
+	 * while something (a cgroup entry, a VM the daemon has not seen
+	 * go) may still name it.
+	 */
 }
 
 void tenant_remember_id(struct policyd *d, const char *name, uint32_t id)
@@ -338,7 +341,9 @@ static int apply_config(struct policyd *d)
 		.denials_per_sec = d->cfg.denials_per_sec,
 	};
 
-	if (d->cfg.default_tenant[0])
+	/* Only a tenant that has a published policy. */
+	if (d->cfg.default_tenant[0] &&
+	    tenant_by_id(d, tenant_id_of(d, d->cfg.default_tenant, false), NULL))
 		c.default_policy_id = tenant_id_of(d, d->cfg.default_tenant,
 						   false);
 	d->denial_log.per_sec = d->cfg.log_denials_per_sec;
@@ -413,27 +418,47 @@ int tenants_reload(struct policyd *d, bool reread_config)
 
 	dir = opendir(d->cfg.tenants_dir);
 	if (!dir && errno != ENOENT) {
-		/* Unreadable is not empty: keep every tenant as it is. */
+		/* Unreadable is not empty: keep every tenant and VM as it is. */
 		log_msg(LOG_ERR, "%s: %s; keeping the current tenants",
 			d->cfg.tenants_dir, strerror(errno));
+		d->frozen = true;
 		return -1;
 	}
+	d->frozen = false;
 	while (dir && (de = readdir(dir))) {
 		if (!wanted(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", d->cfg.tenants_dir,
 			 de->d_name);
 		/* stat() follows symlinks (ConfigMap-style directories). */
-		if (stat(path, &st) || !S_ISREG(st.st_mode))
+		if (stat(path, &st)) {
+			if (errno == ENOENT)
+				continue;	/* gone since readdir() */
+			/* Not known to be gone: do not drop its tenant. */
+			log_msg(LOG_ERR, "%s: %s; keeping the current tenants",
+				path, strerror(errno));
+			d->frozen = true;
+			break;
+		}
+		if (!S_ISREG(st.st_mode))
 			continue;
 		p = realloc(names, (n + 1) * sizeof(*names));
-		if (!p)
+		if (!p) {
+			d->frozen = true;
 			break;
+		}
 		names = p;
 		names[n++] = strdup(de->d_name);
 	}
 	if (dir)
 		closedir(dir);
+	if (d->frozen) {
+		/* A partial listing would look like deleted files. */
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		return -1;
+	}
 	qsort(names, n, sizeof(*names), cmp_str);
 
 	for (i = 0; i < d->nslots; i++)

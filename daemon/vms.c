@@ -4,9 +4,14 @@
  * learnt from the engine's vm_init records afterwards, classified by
  * their cgroup's metadata, and written to vm_policy.
  *
- * Until the daemon classifies a new VM the engine decides for it by its
- * cgroup's entry or the host default (deny unless configured), so a VM is
- * never under a weaker policy while the daemon catches up.
+ * Until the daemon classifies a new VM the engine decides for it by the
+ * entry of its cgroup or an ancestor (written for cgroups that hold
+ * classified VMs, so a VMM's next VM there is covered), else the host
+ * default (deny unless configured).  A VM of a strict tenant created in a
+ * new cgroup is therefore under the host default for the moment until
+ * the daemon classifies it (milliseconds), which is as strict as the host
+ * is configured to be.  Every VMS_RESCAN_SEC the VMs are found again, so
+ * a record lost to a full ring buffer is caught up with.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -37,6 +42,9 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 	struct tenant *t;
 	bool tie;
 
+	/* The tenant set is unknown (tenants.d unreadable): keep entries. */
+	if (d->frozen)
+		return false;
 	if (!v->path)
 		v->path = cgroup_path_of(d->cfg.cgroup_root, v->cgroup_id);
 	vm_meta_init(&meta, d->cfg.cgroup_root, d->cfg.machines_dir,
@@ -48,10 +56,8 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 		if (tie)
 			val.flags |= VPMU_VM_TIE;
 	} else {
+		/* 0: the engine's host default (config.default_policy_id). */
 		val.flags |= VPMU_VM_DEFAULT;
-		if (d->cfg.default_tenant[0])
-			val.policy_id = tenant_id_of(d, d->cfg.default_tenant,
-						     false);
 	}
 	if (val.policy_id == v->policy_id && val.flags == v->flags &&
 	    v->policy_id != (uint32_t)-1)
@@ -143,9 +149,9 @@ int vms_add(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id,
 	return 0;
 }
 
-void vms_remove(struct policyd *d, uint64_t vm_id)
+void vms_remove(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id)
 {
-	uint64_t cg = 0;
+	uint64_t cg = cgroup_id;
 	size_t i;
 
 	for (i = 0; i < d->nvms; i++) {
@@ -166,8 +172,29 @@ void vms_remove(struct policyd *d, uint64_t vm_id)
 	bpf_map_delete_elem(d->eng.map_fd[EM_VM_POLICY], &vm_id);
 }
 
+/* cgroup_policy entries for cgroups no known VM runs in. */
+static void drop_stale_cgroups(struct policyd *d)
+{
+	__u64 key, next, *prev = NULL;
+	size_t i;
+	bool used;
+
+	while (!bpf_map_get_next_key(d->eng.map_fd[EM_CGROUP_POLICY], prev,
+				     &next)) {
+		key = next;
+		for (i = 0, used = false; i < d->nvms && !used; i++)
+			used = d->vms[i].cgroup_id == key;
+		if (!used) {
+			bpf_map_delete_elem(d->eng.map_fd[EM_CGROUP_POLICY], &key);
+			prev = NULL;
+			continue;
+		}
+		prev = &key;
+	}
+}
+
 /*
- * At start: take every live VM, and drop vm_policy entries of VMs that
+ * At start, and every VMS_RESCAN_SEC: take every live VM, and drop vm_policy entries of VMs that
  * ended while no daemon ran (their vm_destroy record may be lost).
  */
 int vms_reconcile(struct policyd *d)
@@ -175,6 +202,7 @@ int vms_reconcile(struct policyd *d)
 	struct vpmu_vm_found *found = NULL;
 	__u64 key, next, *prev = NULL;
 	struct vpmu_vm old;
+	size_t k;
 	int n, i;
 
 	n = engine_find_vms(&found);
@@ -189,7 +217,21 @@ int vms_reconcile(struct policyd *d)
 		vms_add(d, found[i].vm_id, found[i].cgroup_id, found[i].tgid,
 			had ? &old : NULL, false);
 	}
+	/* VMs whose vm_destroy record was lost (a full ring buffer). */
+	for (k = 0; k < d->nvms;) {
+		bool live = false;
+
+		for (i = 0; i < n && !live; i++)
+			live = found[i].vm_id == d->vms[k].vm_id;
+		if (live) {
+			k++;
+			continue;
+		}
+		log_msg(LOG_INFO, "VM %llu: gone", (unsigned long long)d->vms[k].vm_id);
+		vms_remove(d, d->vms[k].vm_id, d->vms[k].cgroup_id);
+	}
 	free(found);
+	drop_stale_cgroups(d);
 	while (!bpf_map_get_next_key(d->eng.map_fd[EM_VM_POLICY], prev, &next)) {
 		key = next;
 		if (!vms_find(d, key)) {

@@ -4,7 +4,7 @@
  * tenants compiled from small JSON files by tenant_parse().
  *
  * Each kind of condition on its own: "cgroup" (a glob on the cgroup or an
- * ancestor, '*' not crossing '/'), "slice" (any .slice component),
+ * ancestor, '*' not crossing '/'), "slice" (a leading .slice component),
  * "unit", "machine" (looked up in a fake /run/systemd/machines) and
  * "xattr" (on a real cgroup2 hierarchy; skipped without one); conditions
  * ANDed within a clause and clauses ORed; the precedence of match.h
@@ -19,7 +19,7 @@
 #include "../lib/tap.h"
 
 #define N_XATTR 11
-#define PLAN (68 + N_XATTR)
+#define PLAN (69 + N_XATTR)
 
 static const char *cg_root = "/nonexistent";
 static char machines[PATH_MAX];
@@ -138,6 +138,9 @@ static void test_slice(void)
 	expect1("{\"slice\": \"*\"}", "/b.scope", -1, 0);
 	expect1("{\"slice\": \"tenant\\\\x2da.slice\"}",
 		"/tenant.slice/tenant\\x2da.slice/vm.scope", 1, 2);
+	/* Only systemd's leading slices: not a ".slice" its owner made below. */
+	expect1("{\"slice\": \"vip.slice\"}",
+		"/user.slice/u.service/vip.slice/vm.scope", -1, 0);
 }
 
 static void test_unit(void)
