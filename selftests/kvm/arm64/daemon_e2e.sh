@@ -14,7 +14,7 @@
 # (deny), a restarted daemon adopts the engine and classifies it, and
 # vpmuctl vms lists every VM under the right tenant.
 echo "TAP version 13"
-echo "1..28"
+echo "1..36"
 n=0 failed=0
 ok()
 {
@@ -145,6 +145,12 @@ check "[ '$sa' = 0 ]" "slice 0: tenant A's guest reads 0 INST_RETIRED (got $sa)"
 check "[ '$sb' = '$exact' ]" "slice 0: tenant B's guest counts exactly $exact (got $sb)"
 check "VPMU_DEBUG_LIBBPF=1 vpmuctl vms | grep -E \"tenant-a.slice/vm-a.scope +a \"" "vpmuctl vms: A's VM under tenant a"
 check "VPMU_DEBUG_LIBBPF=1 vpmuctl vms | grep -E \"tenant-b.slice/vm-b.scope +b \"" "vpmuctl vms: B's VM under tenant b"
+vm_a=$(vpmuctl --json vms | tr '{' '\n' | sed -n 's/.*"vm_id":\([0-9]*\).*tenant-a.slice.*/\1/p')
+check "vpmuctl explain --vm $vm_a --event INST_RETIRED | grep -q 'DENY, by a deny rule'" \
+	"vpmuctl explain: A's INST_RETIRED is denied by A's deny rule"
+check "vpmuctl explain --vm $vm_a --event CPU_CYCLES | grep -q \"ALLOW, by the policy's default\"" \
+	"vpmuctl explain: A's CPU_CYCLES falls to A's default (allow)"
+check "vpmuctl --json vms | grep -q '\"tenant\":\"b\"'" "vpmuctl --json vms gives each VM's tenant"
 check "grep -q 'deny INST_RETIRED' $LOG" "the daemon logs A's denial"
 check "bpftool map dump pinned /sys/fs/bpf/vpmu/audit | grep -q denied" \
 	"bpftool dumps the audit map with readable fields"
@@ -205,6 +211,18 @@ touch $T/a/go.4 $T/b/go.4
 check "[ '$(slice b 4)' = 0 ]" "slice 4: B's guest is denied by the host default"
 wait $vms
 vpmuctl vms | sed 's/^/# /'
+
+# Custom filters beside the engine (no nested guest here: no effect).
+check "vpmuctl attach /tests/nested_stop.bpf.o | grep -q 'attached nested_stop'" \
+	"vpmuctl attach: a custom filter attached beside the engine"
+check "grep -A1 '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies | grep -q '^nested_stop '" \
+	"it comes after the engine in KVM's order"
+check "vpmuctl status | grep -q '2. nested_stop'" "vpmuctl status lists both, in order"
+check "vpmuctl attach /tests/nested_stop.bpf.o --before vpmu_engine; [ \$? = 2 ]" \
+	"vpmuctl attach --before is refused with its reason"
+check "vpmuctl detach nested_stop && ! grep -q '^nested_stop ' /sys/kernel/debug/kvm/pmu_policies" \
+	"vpmuctl detach removes it"
+
 kill "$(cat /tmp/policyd.pid)" 2>/dev/null
 sleep 0.3
 check "vpmuctl unpin && sleep 0.5 && ! grep -q vpmu_engine /sys/kernel/debug/kvm/pmu_policies" \
