@@ -28,6 +28,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/scripts/lib.sh"
+. "$top/selftests/vm/verdict.sh"
 
 kdir= rootfs= test= adds=() timeout=600 append= log= summary= verbose=0 shell=0
 hexit=${O:-$top/build}/selftests/arm64/bin/harness-exit
@@ -207,40 +208,12 @@ fi
 set -e
 elapsed=$((SECONDS - start))
 
-counts=$(awk -v framed=1 -f "$top/selftests/tap-count.awk" "$log")
-read -r passed failed skipped <<<"$counts"
-
-verdict=pass
-reason=
-if ! splats=$("$top/selftests/vm/splat-scan.sh" "$log"); then
-	verdict=fail
-	reason+="kernel splat on the console:"$'\n'"$splats"$'\n'
+verdict_judge "$log" "$status" "$timeout"
+if ! verdict_has "$log" '### vpmu-test-begin '; then
+	verdict_fail "the test never started (did systemd reach multi-user.target? see the console log)"
+elif ! verdict_has "$log" '### vpmu-test-end '; then
+	verdict_fail "the test never finished"
 fi
-case $status in
-1) ;;
-3) verdict=fail; reason+="guest reported failure"$'\n' ;;
-124|137) verdict=fail; reason+="timed out after ${timeout}s"$'\n' ;;
-*) verdict=fail; reason+="QEMU exited with status $status and no verdict (guest crashed, panicked or never powered off cleanly)"$'\n' ;;
-esac
-if ! grep -aq '^### vpmu-test-begin ' <(tr -d '\r' <"$log"); then
-	verdict=fail
-	reason+="the test never started (did systemd reach multi-user.target? see the console log)"$'\n'
-elif ! grep -aq '^### vpmu-test-end ' <(tr -d '\r' <"$log"); then
-	verdict=fail
-	reason+="the test never finished"$'\n'
-fi
-if ! grep -aq '^### vpmu-harness-done' <(tr -d '\r' <"$log"); then
-	verdict=fail
-	reason+="the guest never reached its shutdown hook"$'\n'
-fi
-if [[ $verdict == fail ]] && ((failed == 0)); then
-	failed=1
-fi
-
-[[ -n $summary ]] && echo "$passed $failed $skipped" >"$summary"
-echo "### run-systemd-vm: $name ${elapsed}s: $passed passed, $failed failed, $skipped skipped; verdict $verdict (console log: $log)"
-if [[ $verdict == fail ]]; then
-	printf '%s' "$reason" | sed 's/^/### run-systemd-vm: /'
-	exit 1
-fi
-exit 0
+verdict_has "$log" '### vpmu-harness-done' ||
+	verdict_fail "the guest never reached its shutdown hook"
+verdict_report run-systemd-vm "$name" "$elapsed" "$log" "$summary"

@@ -16,6 +16,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/verdict.sh"
 
 arch= kdir= initrd= tests= append= timeout=600 log= summary= verbose=0
 while (($#)); do
@@ -79,35 +80,6 @@ timeout --foreground -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
 status=${PIPESTATUS[0]}
 elapsed=$((SECONDS - start))
 
-# Count TAP checks per test from the framed console output.
-counts=$(awk -v framed=1 -f "$here/../tap-count.awk" "$log")
-read -r passed failed skipped <<<"$counts"
-
-verdict=pass
-reason=
-if ! splats=$("$here/splat-scan.sh" "$log"); then
-	verdict=fail
-	reason+="kernel splat on the console:"$'\n'"$splats"$'\n'
-fi
-case $status in
-1) ;;
-3) verdict=fail; reason+="guest reported failure"$'\n' ;;
-124|137) verdict=fail; reason+="timed out after ${timeout}s"$'\n' ;;
-*) verdict=fail; reason+="QEMU exited with status $status and no verdict (guest crashed, panicked or never finished)"$'\n' ;;
-esac
-if ! grep -aq '^### vpmu-harness-done' <(tr -d '\r' <"$log"); then
-	verdict=fail
-	reason+="guest init never finished"$'\n'
-fi
-# A broken run must fail even if no single TAP check did.
-if [[ $verdict == fail ]] && ((failed == 0)); then
-	failed=1
-fi
-
-[[ -n $summary ]] && echo "$passed $failed $skipped" >"$summary"
-echo "### run-vm: $arch ${elapsed}s: $passed passed, $failed failed, $skipped skipped; verdict $verdict (console log: $log)"
-if [[ $verdict == fail ]]; then
-	printf '%s' "$reason" | sed 's/^/### run-vm: /'
-	exit 1
-fi
-exit 0
+verdict_judge "$log" "$status" "$timeout"
+verdict_has "$log" '### vpmu-harness-done' || verdict_fail "guest init never finished"
+verdict_report run-vm "$arch" "$elapsed" "$log" "$summary"
