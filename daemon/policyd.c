@@ -100,9 +100,23 @@ static void reload(struct loop *l, bool config)
 
 static int on_reload_timer(sd_event_source *s, uint64_t usec, void *ud)
 {
+	struct loop *l = ud;
+	char **names;
+	size_t n, i;
+
 	(void)s;
 	(void)usec;
-	reload(ud, false);
+	if (watch_take(&l->w, &names, &n)) {
+		reload(l, false);
+		return 0;
+	}
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+		   (unsigned long long)now_us(CLOCK_MONOTONIC));
+	tenants_reload_files(&l->d, names, n);
+	sd_notify(0, "READY=1");
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	return 0;
 }
 

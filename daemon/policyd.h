@@ -65,6 +65,11 @@ struct policyd {
 
 /* tenants.c: read tenants.d, publish what changed, drop what is gone. */
 int tenants_reload(struct policyd *d, bool reread_config);
+/*
+ * Re-read just the files @names of tenants.d (what inotify saw change):
+ * a reload's cost then does not grow with the number of tenants.
+ */
+int tenants_reload_files(struct policyd *d, char **names, size_t n);
 /* The tenant with policy @id (NULL if none). */
 const struct tenant *tenant_by_id(const struct policyd *d, uint32_t id,
 				  uint32_t *out_id);

@@ -126,3 +126,26 @@ void strmap_clear(struct strmap *m)
 	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
+
+char **strmap_keys(const struct strmap *m, size_t *n)
+{
+	char **keys = calloc(m->n + 1, sizeof(*keys));
+	size_t i, k = 0;
+
+	if (!keys)
+		return NULL;
+	for (i = 0; i < m->cap; i++) {
+		if (!m->slots[i].key || m->slots[i].key == TOMBSTONE)
+			continue;
+		keys[k] = strdup(m->slots[i].key);
+		if (!keys[k]) {
+			while (k--)
+				free(keys[k]);
+			free(keys);
+			return NULL;
+		}
+		k++;
+	}
+	*n = k;
+	return keys;
+}

@@ -24,5 +24,7 @@ bool strmap_put(struct strmap *m, const char *key, uint32_t val);
 bool strmap_get(const struct strmap *m, const char *key, uint32_t *val);
 void strmap_del(struct strmap *m, const char *key);
 void strmap_clear(struct strmap *m);
+/* The keys (malloc'ed copies in a malloc'ed array of *@n), NULL on ENOMEM. */
+char **strmap_keys(const struct strmap *m, size_t *n);
 
 #endif /* VPMUD_STRMAP_H */

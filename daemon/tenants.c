@@ -385,11 +385,69 @@ static void drop_stale(struct policyd *d)
 	free(stale);
 }
 
+/*
+ * The common end of a reload: drop the tenants of files gone (slots not
+ * seen), publish what changed, and bring the host config, the VMs and
+ * the pinned maps up to date.
+ */
+static int finish_reload(struct policyd *d)
+{
+	size_t i, broken = 0, changed = 0;
+	char path[PATH_MAX];
+
+	/* Files gone: their tenants go (after their VMs move, below). */
+	for (i = 0; i < d->nslots;) {
+		struct tenant_slot *s = &d->slots[i];
+
+		if (s->seen) {
+			i++;
+			continue;
+		}
+		log_msg(LOG_NOTICE, "%s/%s: deleted; tenant %s removed",
+			d->cfg.tenants_dir, s->file, s->t ? s->t->name : "-");
+		good_copy_path(d, s->file, path);
+		unlink(path);
+		tenant_free(s->t);
+		strmap_del(&d->slot_by_file, s->file);
+		d->maybe_stale = true;
+		d->slots[i] = d->slots[--d->nslots];
+		if (i < d->nslots)
+			strmap_put(&d->slot_by_file, d->slots[i].file, i);
+		changed++;
+	}
+	index_tenants(d);
+	for (i = 0; i < d->nslots; i++) {
+		struct tenant_slot *s = &d->slots[i];
+
+		if (s->broken)
+			broken++;
+		if (s->t && s->changed && !publish(d, s)) {
+			s->changed = false;
+			changed++;
+		}
+	}
+	apply_config(d);
+	if (vms_classify_all(d) > 0)
+		changed++;
+	/* A walk of every pinned tenant: only when one may have gone. */
+	if (d->maybe_stale)
+		drop_stale(d);
+	d->maybe_stale = false;
+	if (changed)
+		engine_refresh(&d->eng, 0);
+	d->reloads++;
+	d->reloaded_ns = realtime_ns();
+	log_msg(LOG_INFO, "reload %u: %zu tenants, %zu rejected, %zu VMs",
+		d->reloads, d->nslots - broken, broken, d->nvms);
+	policyd_publish_state(d);
+	return (int)broken;
+}
+
 int tenants_reload(struct policyd *d, bool reread_config)
 {
 	struct policyd_config cfg = d->cfg;
 	char **names = NULL;
-	size_t n = 0, i, broken = 0, changed = 0;
+	size_t n = 0, i;
 	struct dirent *de;
 	struct diag dg;
 	struct stat st;
@@ -478,50 +536,38 @@ int tenants_reload(struct policyd *d, bool reread_config)
 	}
 	free(names);
 
-	/* Files gone: their tenants go (after their VMs move, below). */
-	for (i = 0; i < d->nslots;) {
-		struct tenant_slot *s = &d->slots[i];
+	return finish_reload(d);
+}
 
-		if (s->seen) {
-			i++;
+int tenants_reload_files(struct policyd *d, char **names, size_t n)
+{
+	char path[PATH_MAX];
+	struct tenant_slot *sl;
+	struct stat st;
+	uint32_t idx;
+	bool gone;
+	size_t i;
+
+	for (i = 0; i < d->nslots; i++)
+		d->slots[i].seen = true;
+	for (i = 0; i < n; i++) {
+		if (!wanted(names[i]))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", d->cfg.tenants_dir,
+			 names[i]);
+		gone = stat(path, &st) != 0;
+		if (gone && errno != ENOENT)
+			return tenants_reload(d, false);	/* let a full scan judge */
+		if (gone || !S_ISREG(st.st_mode)) {
+			if (strmap_get(&d->slot_by_file, names[i], &idx))
+				d->slots[idx].seen = false;
 			continue;
 		}
-		log_msg(LOG_NOTICE, "%s/%s: deleted; tenant %s removed",
-			d->cfg.tenants_dir, s->file, s->t ? s->t->name : "-");
-		good_copy_path(d, s->file, path);
-		unlink(path);
-		tenant_free(s->t);
-		strmap_del(&d->slot_by_file, s->file);
-		d->maybe_stale = true;
-		d->slots[i] = d->slots[--d->nslots];
-		if (i < d->nslots)
-			strmap_put(&d->slot_by_file, d->slots[i].file, i);
-		changed++;
+		sl = slot_of(d, names[i]);
+		if (!sl)
+			return tenants_reload(d, false);
+		sl->seen = true;
+		read_slot(d, sl);
 	}
-	index_tenants(d);
-	for (i = 0; i < d->nslots; i++) {
-		struct tenant_slot *s = &d->slots[i];
-
-		if (s->broken)
-			broken++;
-		if (s->t && s->changed && !publish(d, s)) {
-			s->changed = false;
-			changed++;
-		}
-	}
-	apply_config(d);
-	if (vms_classify_all(d) > 0)
-		changed++;
-	/* A walk of every pinned tenant: only when one may have gone. */
-	if (d->maybe_stale)
-		drop_stale(d);
-	d->maybe_stale = false;
-	if (changed)
-		engine_refresh(&d->eng, 0);
-	d->reloads++;
-	d->reloaded_ns = realtime_ns();
-	log_msg(LOG_INFO, "reload %u: %zu tenants, %zu rejected, %zu VMs",
-		d->reloads, d->nslots - broken, broken, d->nvms);
-	policyd_publish_state(d);
-	return (int)broken;
+	return finish_reload(d);
 }

@@ -80,12 +80,12 @@ bool watch_drain(struct watch *w)
 		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
 			ev = (const struct inotify_event *)p;
 			if (ev->mask & IN_Q_OVERFLOW) {
-				relevant = rewatch = true;
+				relevant = rewatch = w->everything = true;
 				continue;
 			}
 			if (ev->wd == w->wd_parent) {
 				if (ev->len && !strcmp(ev->name, w->base))
-					relevant = rewatch = true;
+					relevant = rewatch = w->everything = true;
 				continue;
 			}
 			/* A watch replaced by watch_dir(): its IN_IGNORED. */
@@ -93,11 +93,16 @@ bool watch_drain(struct watch *w)
 				continue;
 			if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF |
 					IN_IGNORED)) {
-				relevant = rewatch = true;
+				relevant = rewatch = w->everything = true;
 				continue;
 			}
-			if (!ev->len || !ignored(ev->name))
-				relevant = true;
+			if (ev->len && ignored(ev->name))
+				continue;
+			relevant = true;
+			/* "..data" and friends: every file may have changed. */
+			if (!ev->len || ev->name[0] == '.' ||
+			    !strmap_put(&w->changed, ev->name, 0))
+				w->everything = true;
 		}
 	}
 	if (rewatch)
@@ -105,8 +110,24 @@ bool watch_drain(struct watch *w)
 	return relevant;
 }
 
+bool watch_take(struct watch *w, char ***names, size_t *n)
+{
+	bool everything = w->everything;
+
+	*names = NULL;
+	*n = 0;
+	if (!everything && w->changed.n) {
+		*names = strmap_keys(&w->changed, n);
+		everything = !*names;
+	}
+	strmap_clear(&w->changed);
+	w->everything = false;
+	return everything;
+}
+
 void watch_close(struct watch *w)
 {
+	strmap_clear(&w->changed);
 	if (w->fd >= 0)
 		close(w->fd);
 	w->fd = -1;

@@ -26,7 +26,7 @@
 #include "fixture.h"
 #include "../lib/tap.h"
 
-#define PLAN 50
+#define PLAN 54
 
 static char top[PATH_MAX];
 
@@ -255,6 +255,57 @@ static void test_overflow(struct watch *w)
 	ignored(w, "nothing happened since");
 }
 
+/* watch_take(): the names that changed, or "everything". */
+static void test_take(struct watch *w)
+{
+	char **names;
+	size_t n, i;
+	bool all, a = false, b = false;
+
+	watch_take(w, &names, &n);	/* forget what came before */
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	put("tenants.d/a.json", "{}");
+	put("tenants.d/b.json", "{}");
+	put("tenants.d/a.json", "{ }");
+	drained(w);
+	all = watch_take(w, &names, &n);
+	for (i = 0; i < n; i++) {
+		a |= !strcmp(names[i], "a.json");
+		b |= !strcmp(names[i], "b.json");
+		free(names[i]);
+	}
+	free(names);
+	tap_check(!all && n == 2 && a && b,
+		  "watch_take: just the two files written (%zu names)", n);
+	all = watch_take(w, &names, &n);
+	tap_check(!all && n == 0 && !names, "watch_take: nothing new since");
+	must(symlink(".", at("tenants.d/..data_tmp")), "symlink", "..data_tmp");
+	must(rename(at("tenants.d/..data_tmp"), at("tenants.d/..data")),
+	     "rename", "..data");
+	drained(w);
+	all = watch_take(w, &names, &n);
+	tap_check(all, "watch_take: a \"..data\" swap means every file");
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	must(unlink(at("tenants.d/..data")), "unlink", "..data");
+	drained(w);
+	watch_take(w, &names, &n);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	must(unlink(at("tenants.d/a.json")), "unlink", "a.json");
+	must(unlink(at("tenants.d/b.json")), "unlink", "b.json");
+	drained(w);
+	all = watch_take(w, &names, &n);
+	tap_check(!all && n == 2, "watch_take: deletions are names too (%zu)", n);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 static int checks(struct fixture *f)
 {
 	struct watch w;
@@ -267,6 +318,7 @@ static int checks(struct fixture *f)
 		  at("tenants.d"));
 	ignored(&w, "nothing happened");
 	test_files(&w);
+	test_take(&w);
 	test_configmap(&w);
 	test_dir_replaced(&w);
 	test_dir_symlink();
