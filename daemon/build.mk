@@ -54,14 +54,15 @@ PROGS := $(OUT)/vpmu-policyd $(OUT)/vpmuctl
 # Host tests: selftests/daemon/test_*.c against the library sources.
 ifeq ($(ARCH),x86_64)
 TEST_SRCS := $(wildcard selftests/daemon/test_*.c)
-TESTS := $(patsubst selftests/daemon/%.c,$(OUT)/tests/%,$(TEST_SRCS)) \
+# Not TESTS: `make check TESTS=...` sets that for the test runner.
+HOST_TESTS := $(patsubst selftests/daemon/%.c,$(OUT)/tests/%,$(TEST_SRCS)) \
 	 $(patsubst selftests/daemon/%.c,$(OUT)/tests-asan/%,$(TEST_SRCS))
 FUZZ_SRCS := $(wildcard selftests/daemon/fuzz_*.c)
 FUZZERS := $(patsubst selftests/daemon/%.c,$(OUT)/fuzz/%,$(FUZZ_SRCS))
 TEST_LIB := $(addprefix daemon/,$(LIB_SRCS)) selftests/lib/tap.c
 endif
 
-all: $(PROGS) $(TESTS) $(FUZZERS)
+all: $(PROGS) $(HOST_TESTS) $(FUZZERS)
 
 $(OUT)/obj/%.o: daemon/%.c $(SKEL_INC)/vpmu_engine.skel.h $(SKEL_INC)/vpmu_vms.skel.h
 	$(call msg,CC,$@)

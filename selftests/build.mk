@@ -38,7 +38,8 @@ LIB_SRCS := selftests/lib/tap.c selftests/lib/kvmt.c selftests/lib/libbpf_tap.c 
 	    $(wildcard selftests/lib/$(ARCH)/*.c selftests/lib/$(ARCH)/*.S)
 LIB_OBJS := $(patsubst selftests/%,$(OUT)/obj/%.o,$(LIB_SRCS))
 TEST_SRCS := $(wildcard selftests/kvm/$(ARCH)/*.c)
-TESTS := $(patsubst selftests/kvm/$(ARCH)/%.c,$(OUT)/tests/%,$(TEST_SRCS))
+# Not TESTS: `make check TESTS=...` sets that for the test runner.
+KVM_TESTS := $(patsubst selftests/kvm/$(ARCH)/%.c,$(OUT)/tests/%,$(TEST_SRCS))
 SCRIPTS := $(patsubst selftests/kvm/$(ARCH)/%,$(OUT)/tests/%,\
 	     $(wildcard selftests/kvm/$(ARCH)/*.sh))
 # BPF: objects for the target kernel, and libbpf programs linked static.
@@ -90,7 +91,7 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-all: $(TESTS) $(TOOLS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS) $(BPF_PROGS) $(BPF_TESTS) $(UNITS) $(BENCHES)
+all: $(KVM_TESTS) $(TOOLS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS) $(BPF_PROGS) $(BPF_TESTS) $(UNITS) $(BENCHES)
 
 $(KHDR)/linux/kvm.h:
 	$(error no kernel headers in $(KHDR): run 'make kernel' first)
