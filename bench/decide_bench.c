@@ -3,38 +3,63 @@
  * decide_bench: the cost of one policy decision, BPF engine against a plain
  * C implementation of KVM's masked-event filter, on the same rules.
  *
- * For 10, 300 and 4096 x86 masked rules (distinct event selects, a deny
- * list with a default of allow), both sides decide the same 256 queries
- * (half matching a rule, half not).  The BPF side is the engine's own
- * vpmu_decide() run by the host kernel through BPF_PROG_TEST_RUN, 32
- * decisions per run, with the syscall's cost (runs deciding nothing)
- * subtracted and reported separately; the C side is KVM's algorithm: a sorted u64
- * array, bsearch() on the event select, then a walk over the entries of
- * that select.  The two run interleaved, five rounds each, and the median
- * is reported with the ratio.  Not a test: it prints numbers.
+ * Rule sets: 10, 300 and 4096 x86 masked entries with distinct event
+ * selects (a deny list, default allow), and 300 entries over 100 selects
+ * (three unit masks each: KVM walks them, the engine scans them).  Both
+ * sides decide the same 256 queries, half matching a rule.
+ *
+ * BPF: the engine's own code (bpf/lib/vpmu_policies.h) on a policy laid
+ * out and published by the daemon's code (lib/), run by the host kernel
+ * through BPF_PROG_TEST_RUN, 1024 decisions a run.  Runs that do less of
+ * the same work are subtracted: the loop alone, and the loop finding the
+ * policy without matching, so that "match" is the matching KVM's filter
+ * does, and "find+match" adds finding the policy by id (KVM is handed
+ * its filter).  C: KVM's is_gp_event_allowed(), a sorted u64 array,
+ * bsearch() on the event select and a walk over that select's entries,
+ * for the include list and then the (empty) exclude list, in userspace
+ * (no return thunks or retpolines, which the kernel's bsearch() pays).
+ *
+ * Both sides' verdicts are compared first.  Then the kinds of run are
+ * interleaved on one CPU, ROUNDS rounds each, and the medians are
+ * printed with the ratios.  Not a test: it prints numbers.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "../include/vpmu/rule.h"
+#include "../lib/policy_maps.h"
 #include "decide_bench.skel.h"
 
-#define BATCH 32
+#define BATCH 1024
 #define QUERIES 256
-#define ROUNDS 5
-#define RUNS 4000
+#define ROUNDS 11
+#define RUNS 200
+#define POLICY_ID 1
+
+enum { BENCH_DECIDE, BENCH_LOOP, BENCH_FIND };
 
 struct bench_args {
+	uint32_t policy_id;
 	uint32_t first_query;
 	uint32_t count;
+	uint32_t mode;
 	uint32_t allowed;
+};
+
+struct rule_set {
+	const char *name;
+	unsigned int nr;
+	unsigned int per_select;	/* entries (unit masks) per select */
 };
 
 static struct decide_bench *skel;
@@ -47,6 +72,8 @@ static struct decide_bench *skel;
 
 static uint64_t kvm_list[VPMU_MAX_RULES];
 static unsigned int kvm_n;
+static uint64_t kvm_excludes[1];
+static unsigned int kvm_nr_excludes;
 
 static int cmp_select(const void *a, const void *b)
 {
@@ -57,22 +84,29 @@ static int cmp_select(const void *a, const void *b)
 }
 
 /* KVM's filter_contains_match(): bsearch, then walk both ways. */
-static int kvm_contains(uint64_t eventsel)
+static int kvm_contains(const uint64_t *list, unsigned int n, uint64_t eventsel)
 {
 	uint64_t key = eventsel & SELECT_BITS, umask = (eventsel >> 8) & 0xff;
-	uint64_t *fe = bsearch(&key, kvm_list, kvm_n, sizeof(key), cmp_select);
+	const uint64_t *fe = bsearch(&key, list, n, sizeof(key), cmp_select);
 	long i, idx;
 
 	if (!fe)
 		return 0;
-	idx = fe - kvm_list;
-	for (i = idx; i < (long)kvm_n && !cmp_select(&kvm_list[i], &key); i++)
-		if ((umask & (kvm_list[i] >> 56)) == ((kvm_list[i] >> 8) & 0xff))
+	idx = fe - list;
+	for (i = idx; i < (long)n && !cmp_select(&list[i], &key); i++)
+		if ((umask & (list[i] >> 56)) == ((list[i] >> 8) & 0xff))
 			return 1;
-	for (i = idx - 1; i >= 0 && !cmp_select(&kvm_list[i], &key); i--)
-		if ((umask & (kvm_list[i] >> 56)) == ((kvm_list[i] >> 8) & 0xff))
+	for (i = idx - 1; i >= 0 && !cmp_select(&list[i], &key); i--)
+		if ((umask & (list[i] >> 56)) == ((list[i] >> 8) & 0xff))
 			return 1;
 	return 0;
+}
+
+/* KVM's is_gp_event_allowed() for a deny filter: 1 if allowed. */
+static int kvm_allowed(uint64_t eventsel)
+{
+	return !(kvm_contains(kvm_list, kvm_n, eventsel) &&
+		 !kvm_contains(kvm_excludes, kvm_nr_excludes, eventsel));
 }
 
 static double now_ns(void)
@@ -99,64 +133,98 @@ static int cmp_rule(const void *a, const void *b)
 	return kx < ky ? -1 : kx > ky;
 }
 
-static struct vpmu_query qs[QUERIES];
 static uint64_t eventsels[QUERIES];
 
-static void setup(unsigned int n)
+/* Select of rule @i: distinct selects spread over 12 bits. */
+static uint32_t select_of(unsigned int i)
+{
+	return (i * 7 + 3) % 4096;
+}
+
+static void setup(const struct rule_set *set)
 {
 	static struct vpmu_rule r[VPMU_MAX_RULES];
-	struct vpmu_rule h = vpmu_policy_header(n, VPMU_ALLOW);
-	int rfd = bpf_map__fd(skel->maps.rules), qfd = bpf_map__fd(skel->maps.queries);
-	unsigned int i;
+	struct vpmu_policy_maps m = VPMU_POLICY_MAPS_OF(skel);
+	struct vpmu_policy_header h = vpmu_policy_header(set->nr, VPMU_ALLOW);
+	unsigned int i, selects = set->nr / set->per_select;
+	int qfd = bpf_map__fd(skel->maps.queries), err;
+	struct vpmu_query q;
 	__u32 k;
 
-	for (i = 0; i < n; i++) {
-		/* Distinct selects spread over 12 bits; unit mask 0x01. */
-		uint32_t sel = (i * 7 + 3) % 4096;
+	for (i = 0; i < set->nr; i++) {
+		/* Unit masks 0x01, 0x02, ...: one per entry of a select. */
+		uint32_t sel = select_of(i % selects);
+		uint8_t umask = 1 << (i / selects);
 
 		r[i] = (struct vpmu_rule){ .event = sel, .space = VPMU_SPACE_X86_GP,
 					   .action = VPMU_DENY,
 					   .kinds = VPMU_KIND_ANY,
-					   .umask_mask = 0xff, .umask_match = 0x01 };
-		kvm_list[i] = ENC(sel, 0xff, 0x01);
+					   .umask_mask = 0xff, .umask_match = umask };
+		kvm_list[i] = ENC(sel, 0xff, umask);
 	}
-	qsort(r, n, sizeof(r[0]), cmp_rule);
-	qsort(kvm_list, n, sizeof(kvm_list[0]), cmp_select);
-	kvm_n = n;
-	for (i = 0; i < n; i++) {
-		k = i + 1;
-		bpf_map_update_elem(rfd, &k, &r[i], BPF_ANY);
+	qsort(r, set->nr, sizeof(r[0]), cmp_rule);
+	qsort(kvm_list, set->nr, sizeof(kvm_list[0]), cmp_select);
+	kvm_n = set->nr;
+	err = vpmu_policy_publish(&m, POLICY_ID, &h, r, set->nr);
+	if (err) {
+		fprintf(stderr, "decide_bench: cannot publish %s: %s\n",
+			set->name, strerror(-err));
+		exit(1);
 	}
-	k = 0;
-	bpf_map_update_elem(rfd, &k, &h, BPF_ANY);
 	for (i = 0; i < QUERIES; i++) {
-		/* Even queries hit a rule's select and unit mask, odd miss. */
+		/*
+		 * Even queries hit a rule (the last unit mask of a select, so
+		 * that both sides go through all its entries), odd ones miss.
+		 */
 		uint32_t sel = i % 2 ? (i * 13 + 1) % 4096 :
-				       ((i / 2 % n) * 7 + 3) % 4096;
-		uint8_t umask = i % 2 ? 0x02 : 0x01;
+				       select_of(i / 2 % selects);
+		uint8_t umask = i % 2 ? 0x80 : 1 << (set->per_select - 1);
 
-		qs[i] = (struct vpmu_query){ .event = sel, .unit_mask = umask,
-					     .space = VPMU_SPACE_X86_GP,
-					     .raw_selector = (sel & 0xff) |
-							     ((uint64_t)umask << 8) };
+		q = (struct vpmu_query){ .event = sel, .unit_mask = umask,
+					 .space = VPMU_SPACE_X86_GP,
+					 .raw_selector = (sel & 0xff) |
+							 ((uint64_t)umask << 8) };
 		eventsels[i] = (sel & 0xff) | ((uint64_t)(sel & 0xf00) << 24) |
 			       ((uint64_t)umask << 8);
 		k = i;
-		bpf_map_update_elem(qfd, &k, &qs[i], BPF_ANY);
+		bpf_map_update_elem(qfd, &k, &q, BPF_ANY);
 	}
 }
 
-/* ns per BPF_PROG_TEST_RUN making @count decisions. */
-static double bpf_run_ns(uint32_t count)
+static int bpf_run(struct bench_args *a)
 {
-	struct bench_args a = { .count = count };
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &a, .ctx_size_in = sizeof(a));
-	int fd = bpf_program__fd(skel->progs.bench), i;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = a, .ctx_size_in = sizeof(*a));
+
+	return bpf_prog_test_run_opts(bpf_program__fd(skel->progs.bench), &opts) ?
+	       -errno : (int)opts.retval;
+}
+
+/* Both sides allow the same queries, or the numbers mean nothing. */
+static void check_same(const struct rule_set *set)
+{
+	struct bench_args a = { .policy_id = POLICY_ID, .count = QUERIES };
+	unsigned int i, c = 0;
+
+	for (i = 0; i < QUERIES; i++)
+		c += kvm_allowed(eventsels[i]);
+	if (bpf_run(&a) || a.allowed != c || c == 0 || c == QUERIES) {
+		fprintf(stderr, "decide_bench: %s: BPF allows %u of %u queries, C %u\n",
+			set->name, a.allowed, QUERIES, c);
+		exit(1);
+	}
+}
+
+/* ns per BPF_PROG_TEST_RUN of @count iterations in @mode. */
+static double bpf_run_ns(uint32_t count, uint32_t mode)
+{
+	struct bench_args a = { .policy_id = POLICY_ID, .count = count,
+				.mode = mode };
 	double t0 = now_ns();
+	int i;
 
 	for (i = 0; i < RUNS; i++) {
-		a.first_query = (i * BATCH) % QUERIES;
-		bpf_prog_test_run_opts(fd, &opts);
+		a.first_query = (i * 37) % QUERIES;
+		bpf_run(&a);
 	}
 	return (now_ns() - t0) / RUNS;
 }
@@ -168,42 +236,72 @@ static double c_round(unsigned long *sink)
 
 	t0 = now_ns();
 	for (i = 0; i < (long)RUNS * BATCH; i++)
-		*sink += !kvm_contains(eventsels[i % QUERIES]);
+		*sink += kvm_allowed(eventsels[i % QUERIES]);
 	t1 = now_ns();
 	return (t1 - t0) / ((double)RUNS * BATCH);
 }
 
+static double median(double *v)
+{
+	qsort(v, ROUNDS, sizeof(v[0]), cmp_double);
+	return v[ROUNDS / 2];
+}
+
+/* Stay on one CPU: BPF_PROG_TEST_RUN runs where its caller does. */
+static void pin_cpu(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(sched_getcpu(), &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 int main(void)
 {
-	static const unsigned int sizes[] = { 10, 300, 4096 };
+	static const struct rule_set sets[] = {
+		{ "10 rules", 10, 1 },
+		{ "300 rules", 300, 1 },
+		{ "4096 rules", 4096, 1 },
+		{ "300 masked", 300, 3 },
+	};
+	double full[ROUNDS], match[ROUNDS], c[ROUNDS], loop[ROUNDS];
+	double d, f, l, fm, mm, cm;
 	unsigned long sink = 0;
 	unsigned int s, r;
-	double b[ROUNDS], c[ROUNDS], e[ROUNDS];
 
+	pin_cpu();
 	skel = decide_bench__open_and_load();
 	if (!skel) {
 		fprintf(stderr, "decide_bench: cannot load the BPF side: %s\n",
 			strerror(errno));
 		return 1;
 	}
-	printf("ns per decision, median of %d interleaved rounds of %d decisions each;\n"
-	       "BPF: engine code under BPF_PROG_TEST_RUN, net of the syscall (measured\n"
-	       "with empty runs); C: KVM's sorted array + bsearch on the same rules\n",
+	printf("ns per decision, median of %d interleaved rounds of %d decisions each.\n"
+	       "BPF: the engine's code under BPF_PROG_TEST_RUN, net of its loop;\n"
+	       "  match: the index and the rules (what KVM's filter does);\n"
+	       "  find+match: also finding the policy by id, as the engine must.\n"
+	       "C: KVM's is_gp_event_allowed() (sorted array + bsearch), same rules.\n",
 	       ROUNDS, RUNS * BATCH);
-	printf("%6s %10s %10s %8s %14s\n", "rules", "BPF", "C (KVM)", "ratio",
-	       "syscall/run");
-	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
-		setup(sizes[s]);
+	printf("%-11s %8s %11s %9s %8s %11s %8s\n", "rules", "match",
+	       "find+match", "C (KVM)", "match/C", "find+m./C", "loop");
+	for (s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
+		setup(&sets[s]);
+		check_same(&sets[s]);
 		for (r = 0; r < ROUNDS; r++) {
-			e[r] = bpf_run_ns(0);
-			b[r] = (bpf_run_ns(BATCH) - e[r]) / BATCH;
+			l = bpf_run_ns(BATCH, BENCH_LOOP);
+			f = bpf_run_ns(BATCH, BENCH_FIND);
+			d = bpf_run_ns(BATCH, BENCH_DECIDE);
+			loop[r] = (l - bpf_run_ns(0, BENCH_LOOP)) / BATCH;
+			full[r] = (d - l) / BATCH;
+			match[r] = (d - f) / BATCH;
 			c[r] = c_round(&sink);
 		}
-		qsort(b, ROUNDS, sizeof(b[0]), cmp_double);
-		qsort(c, ROUNDS, sizeof(c[0]), cmp_double);
-		qsort(e, ROUNDS, sizeof(e[0]), cmp_double);
-		printf("%6u %10.1f %10.1f %8.2f %14.0f\n", sizes[s], b[ROUNDS / 2],
-		       c[ROUNDS / 2], b[ROUNDS / 2] / c[ROUNDS / 2], e[ROUNDS / 2]);
+		fm = median(full);
+		mm = median(match);
+		cm = median(c);
+		printf("%-11s %8.1f %11.1f %9.1f %8.2f %11.2f %8.1f\n",
+		       sets[s].name, mm, fm, cm, mm / cm, fm / cm, median(loop));
 	}
 	fprintf(stderr, "(checksum %lu)\n", sink);
 	decide_bench__destroy(skel);

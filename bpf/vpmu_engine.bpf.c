@@ -8,11 +8,12 @@
  * created from or its nearest classified ancestor, else the host default
  * policy; a missing policy falls back
  * to the host default action (deny unless configured).  The policy, one
- * array map of rules (include/vpmu/rule.h) inside the policies
- * map-of-maps, decides with bounded work (bpf/lib/vpmu_decide.h); the
- * daemon replaces a policy by swapping in a new inner map, so a decision
- * never sees half of an update, and then runs the refresh program so that
- * running vCPUs re-evaluate.
+ * array map of rules and their key index (include/vpmu/index.h) inside
+ * its size class's map-of-maps (bpf/lib/vpmu_policies.h), decides with
+ * bounded work (bpf/lib/vpmu_decide.h); the daemon replaces a policy by
+ * swapping in a new inner map, so a decision never sees half of an
+ * update, and then runs the refresh program so that running vCPUs
+ * re-evaluate.
  *
  * Audit: per VM and event, counts of allowed and denied decisions (after
  * combining with the VMM's static filter, i.e. what the guest got); and
@@ -29,30 +30,9 @@
 #include <bpf/bpf_tracing.h>
 
 #include "../include/vpmu/maps.h"
-#include "lib/vpmu_decide.h"
+#include "lib/vpmu_policies.h"
 
 #define NSEC_PER_SEC 1000000000ULL
-
-/*
- * The template of a policy's rule map.  BPF_F_INNER_MAP lets each policy's
- * map have its own size (header + its rules), so 10,000 small policies do
- * not each reserve room for VPMU_MAX_RULES.  Sizes, not types: BTF would
- * only carry a forward declaration of struct vpmu_rule here.
- */
-struct policy_map {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, VPMU_MAX_RULES + 1);	/* header + rules */
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(struct vpmu_rule));
-	__uint(map_flags, BPF_F_INNER_MAP);
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH_OF_MAPS);
-	__uint(max_entries, VPMU_MAX_POLICIES);
-	__type(key, __u32);
-	__array(values, struct policy_map);
-} policies SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -260,16 +240,14 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 		.nested = ev->nested,
 		.hyp_ctxt = ev->hyp_ctxt,
 	};
-	const struct vpmu_rule *h;
+	const struct vpmu_policy_header *h;
 	bool allowed;
-	void *rules;
 	int verdict;
 	__u32 level;
 
 	q.space = query_space(ev);
 	pid = policy_for(ev->vm_id, ev->cgroup_id, cfg);
-	rules = bpf_map_lookup_elem(&policies, &pid);
-	verdict = rules ? vpmu_decide(rules, &q) : -1;
+	verdict = vpmu_policy_decide(pid, &q, &h);
 	if (verdict < 0)
 		verdict = cfg ? cfg->default_action : VPMU_DENY;
 
@@ -277,12 +255,9 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 		return verdict;
 	/* The policy's own audit level, or the host's. */
 	level = cfg->audit;
-	if (rules) {
-		h = bpf_map_lookup_elem(rules, &zero);
-		if (h && (h->flags & VPMU_POLICY_AUDIT_MASK))
-			level = ((h->flags & VPMU_POLICY_AUDIT_MASK) >>
-				 VPMU_POLICY_AUDIT_SHIFT) - 1;
-	}
+	if (h && (h->flags & VPMU_POLICY_AUDIT_MASK))
+		level = ((h->flags & VPMU_POLICY_AUDIT_MASK) >>
+			 VPMU_POLICY_AUDIT_SHIFT) - 1;
 	if (level == VPMU_AUDIT_NONE)
 		return verdict;
 	/* What the guest gets: KVM combines with the static filter. */
@@ -323,14 +298,10 @@ __u64 BPF_PROG(vpmu_nested_reprogram, const struct kvm_pmu_vcpu_ctx *vcpu)
 {
 	__u32 zero = 0, pid;
 	struct vpmu_config *cfg = bpf_map_lookup_elem(&config, &zero);
-	const struct vpmu_rule *h;
-	void *rules;
+	const struct vpmu_policy_header *h;
 
 	pid = policy_for(vcpu->vm_id, vcpu->cgroup_id, cfg);
-	rules = bpf_map_lookup_elem(&policies, &pid);
-	if (!rules)
-		return 0;
-	h = bpf_map_lookup_elem(rules, &zero);
+	vpmu_policy_decide(pid, NULL, &h);
 	return h && (h->flags & VPMU_POLICY_NESTED) ? vcpu->counters : 0;
 }
 

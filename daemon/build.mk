@@ -35,9 +35,9 @@ LIBS := $(LIBBPF)/lib64/libbpf.a -Wl,-Bstatic -lelf -lz -lzstd -Wl,-Bdynamic \
 # Everything but the two programs' mains and the engine's loader.
 LIB_SRCS := json.c events.c diag.c schema.c policy.c config.c cgroup.c strmap.c \
 	    match.c watch.c explain.c log.c pfm.c
-DAEMON_SRCS := policyd.c tenants.c vms.c records.c engine.c
+DAEMON_SRCS := policyd.c tenants.c vms.c records.c engine.c policy_image.c policy_maps.c
 CTL_SRCS := vpmuctl.c ctl_status.c ctl_vms.c ctl_check.c ctl_explain.c \
-	    ctl_filters.c engine.c
+	    ctl_filters.c engine.c policy_image.c policy_maps.c
 
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
 
@@ -65,6 +65,12 @@ endif
 all: $(PROGS) $(HOST_TESTS) $(FUZZERS)
 
 $(OUT)/obj/%.o: daemon/%.c $(SKEL_INC)/vpmu_engine.skel.h $(SKEL_INC)/vpmu_vms.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -I$(LIBBPF)/include -MMD -MP -c -o $@ $<
+
+# The policy layout shared with the tests and the benchmark (lib/).
+$(OUT)/obj/%.o: lib/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -I$(LIBBPF)/include -MMD -MP -c -o $@ $<

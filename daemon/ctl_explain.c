@@ -93,7 +93,8 @@ bad:
 int ctl_explain(struct ctl *c)
 {
 	struct vpmu_event_enc enc[VPMU_EVENT_MAX_ENCS];
-	struct vpmu_rule hdr, *rules = NULL;
+	struct vpmu_policy_header hdr;
+	struct vpmu_rule *rules = NULL;
 	struct vpmu_config cfg = { 0 };
 	struct vpmu_vm vm;
 	struct explanation x;
@@ -157,7 +158,7 @@ int ctl_explain(struct ctl *c)
 	if (!c->json)
 		printf("VM %llu: policy %u (tenant %s, %s), %zu rules, default %s\n",
 		       a.vm_id, pid, tenant, how, nr,
-		       hdr.action == VPMU_ALLOW ? "allow" : "deny");
+		       hdr.default_action == VPMU_ALLOW ? "allow" : "deny");
 	else
 		printf("[");
 	for (i = 0; i < n; i++) {
@@ -176,7 +177,7 @@ int ctl_explain(struct ctl *c)
 			if (a.kind >= 0 ? k != a.kind :
 			    !(enc[i].kinds & (1u << k)))
 				continue;
-			explain_decide(rules, nr, hdr.action, &q, &x);
+			explain_decide(rules, nr, hdr.default_action, &q, &x);
 			if (c->json) {
 				printf("%s{\"vm_id\":%llu,\"policy\":%u,\"tenant\":",
 				       i || k ? "," : "", a.vm_id, pid);

@@ -33,7 +33,13 @@
 #define CAP_BPF		39
 
 const char *const engine_map_names[EM_NR] = {
-	[EM_POLICIES] = "policies",	[EM_VM_POLICY] = "vm_policy",
+	[EM_POLICY_CLASS] = VPMU_POLICY_CLASS_MAP,
+	[EM_POLICIES_16] = "policies_16", [EM_POLICIES_64] = "policies_64",
+	[EM_POLICIES_256] = "policies_256",
+	[EM_POLICIES_1024] = "policies_1024",
+	[EM_POLICIES_4096] = "policies_4096",
+	[EM_POLICIES_8192] = "policies_8192",
+	[EM_VM_POLICY] = "vm_policy",
 	[EM_CGROUP_POLICY] = "cgroup_policy", [EM_CONFIG] = "config",
 	[EM_AUDIT] = "audit",		[EM_RECORDS] = "records",
 	[EM_TENANTS] = "tenants",	[EM_DAEMON] = "daemon",
@@ -141,6 +147,33 @@ bool engine_pinned(const char *pin_dir)
 	return !access(p, F_OK);
 }
 
+/*
+ * An engine pinned by another version may have other maps: say so by
+ * its ABI, from the one map every version has, before looking for the
+ * others.
+ */
+static int check_pinned_abi(struct engine *e, char *why, size_t len)
+{
+	struct vpmu_config c = { 0 };
+	char p[PATH_MAX];
+	__u32 zero = 0;
+	int fd, err = 0;
+
+	pin_path(e, engine_map_names[EM_CONFIG], p);
+	fd = bpf_obj_get(p);
+	if (fd < 0)
+		return 0;	/* reported with the others */
+	if (bpf_map_lookup_elem(fd, &zero, &c) ||
+	    c.abi_version != VPMU_ABI_VERSION) {
+		snprintf(why, len,
+			 "the engine pinned at %s has ABI %u, this daemon %u: stop its VMs' policy with 'vpmuctl unpin' first",
+			 e->pin_dir, c.abi_version, VPMU_ABI_VERSION);
+		err = -EPROTO;
+	}
+	close(fd);
+	return err;
+}
+
 int engine_adopt(struct engine *e, const char *pin_dir, char *why, size_t len)
 {
 	char p[PATH_MAX];
@@ -148,6 +181,9 @@ int engine_adopt(struct engine *e, const char *pin_dir, char *why, size_t len)
 
 	init(e, pin_dir);
 	e->adopted = true;
+	i = check_pinned_abi(e, why, len);
+	if (i)
+		return i;
 	for (i = 0; i < EM_NR; i++) {
 		pin_path(e, engine_map_names[i], p);
 		e->map_fd[i] = bpf_obj_get(p);
@@ -174,7 +210,13 @@ fail:
 static struct bpf_map *skel_map(struct vpmu_engine *s, enum engine_map m)
 {
 	switch (m) {
-	case EM_POLICIES: return s->maps.policies;
+	case EM_POLICY_CLASS: return s->maps.policy_class;
+	case EM_POLICIES_16: return s->maps.policies_16;
+	case EM_POLICIES_64: return s->maps.policies_64;
+	case EM_POLICIES_256: return s->maps.policies_256;
+	case EM_POLICIES_1024: return s->maps.policies_1024;
+	case EM_POLICIES_4096: return s->maps.policies_4096;
+	case EM_POLICIES_8192: return s->maps.policies_8192;
 	case EM_VM_POLICY: return s->maps.vm_policy;
 	case EM_CGROUP_POLICY: return s->maps.cgroup_policy;
 	case EM_CONFIG: return s->maps.config;
@@ -287,6 +329,9 @@ int engine_unpin(const char *pin_dir)
 		snprintf(p, sizeof(p), "%s/%s", pin_dir, engine_map_names[i]);
 		unlink(p);
 	}
+	/* ABI 1 kept every policy in one map-of-maps. */
+	snprintf(p, sizeof(p), "%s/policies", pin_dir);
+	unlink(p);
 	return rmdir(pin_dir) && errno != ENOENT && errno != ENOTEMPTY ?
 	       -errno : 0;
 }
@@ -327,67 +372,49 @@ int engine_get_config(struct engine *e, struct vpmu_config *c)
 	return bpf_map_lookup_elem(e->map_fd[EM_CONFIG], &zero, c) ? -errno : 0;
 }
 
-int engine_publish(struct engine *e, __u32 id, const struct vpmu_rule *hdr,
+struct vpmu_policy_maps engine_policy_maps(const struct engine *e)
+{
+	struct vpmu_policy_maps m = { .class_fd = e->map_fd[EM_POLICY_CLASS] };
+	int c;
+
+	for (c = 0; c < VPMU_POLICY_CLASSES; c++)
+		m.outer_fd[c] = e->map_fd[EM_POLICIES_16 + c];
+	return m;
+}
+
+int engine_publish(struct engine *e, __u32 id,
+		   const struct vpmu_policy_header *hdr,
 		   const struct vpmu_rule *rules, size_t nr)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
-	LIBBPF_OPTS(bpf_map_batch_opts, bopts);
-	__u32 *keys = NULL, count = nr, i;
-	int fd, err = 0;
+	struct vpmu_policy_maps m = engine_policy_maps(e);
 
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vpmu_policy", sizeof(__u32),
-			    sizeof(struct vpmu_rule), nr + 1, &opts);
-	if (fd < 0)
-		return -errno;
-	if (nr) {
-		keys = malloc(nr * sizeof(*keys));
-		if (!keys) {
-			err = -ENOMEM;
-			goto out;
-		}
-		for (i = 0; i < nr; i++)
-			keys[i] = i + 1;
-		if (bpf_map_update_batch(fd, keys, rules, &count, &bopts)) {
-			err = -errno;
-			goto out;
-		}
-	}
-	/* The header last: a map with a header is a complete policy. */
-	i = 0;
-	if (bpf_map_update_elem(fd, &i, hdr, BPF_ANY) ||
-	    bpf_map_update_elem(e->map_fd[EM_POLICIES], &id, &fd, BPF_ANY))
-		err = -errno;
-out:
-	free(keys);
-	close(fd);
-	return err;
+	return vpmu_policy_publish(&m, id, hdr, rules, nr);
 }
 
 int engine_drop_policy(struct engine *e, __u32 id)
 {
-	if (bpf_map_delete_elem(e->map_fd[EM_POLICIES], &id) && errno != ENOENT)
-		return -errno;
-	return 0;
+	struct vpmu_policy_maps m = engine_policy_maps(e);
+
+	return vpmu_policy_drop(&m, id);
 }
 
-int engine_read_policy(struct engine *e, __u32 id, struct vpmu_rule *hdr,
+int engine_read_policy(struct engine *e, __u32 id,
+		       struct vpmu_policy_header *hdr,
 		       struct vpmu_rule **rules, size_t *nr)
 {
-	__u32 inner_id, i, k;
+	struct vpmu_policy_maps m = engine_policy_maps(e);
+	int fd = vpmu_policy_open(&m, id), err = 0;
 	struct vpmu_rule *r;
-	int fd, err = 0;
+	__u32 i, k;
 
-	if (bpf_map_lookup_elem(e->map_fd[EM_POLICIES], &id, &inner_id))
-		return -errno;
-	fd = bpf_map_get_fd_by_id(inner_id);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	k = 0;
 	if (bpf_map_lookup_elem(fd, &k, hdr)) {
 		err = -errno;
 		goto out;
 	}
-	*nr = hdr->event < VPMU_MAX_RULES ? hdr->event : VPMU_MAX_RULES;
+	*nr = hdr->nr_rules < VPMU_MAX_RULES ? hdr->nr_rules : VPMU_MAX_RULES;
 	r = calloc(*nr + 1, sizeof(*r));
 	if (!r) {
 		err = -ENOMEM;

@@ -3,9 +3,10 @@
  * The BPF engine as the daemon and vpmuctl see it: loaded and pinned
  * under the pin directory, or adopted from there, and its maps.
  *
- * Pinned layout (bpf/README.md): link "vpmu_engine"; maps "policies",
- * "vm_policy", "cgroup_policy", "config", "audit", "records", "tenants",
- * "daemon"; program "vpmu_refresh".
+ * Pinned layout (bpf/README.md): link "vpmu_engine"; maps "policy_class",
+ * "policies_16" ... "policies_8192", "vm_policy", "cgroup_policy",
+ * "config", "audit", "records", "tenants", "daemon"; program
+ * "vpmu_refresh".
  */
 #ifndef VPMUD_ENGINE_H
 #define VPMUD_ENGINE_H
@@ -18,9 +19,13 @@
 
 #include "../include/vpmu/maps.h"
 #include "../include/vpmu/rule.h"
+#include "../lib/policy_maps.h"
 
+/* The policy maps first, in lib/policy_maps.h's order. */
 enum engine_map {
-	EM_POLICIES, EM_VM_POLICY, EM_CGROUP_POLICY, EM_CONFIG, EM_AUDIT,
+	EM_POLICY_CLASS, EM_POLICIES_16, EM_POLICIES_64, EM_POLICIES_256,
+	EM_POLICIES_1024, EM_POLICIES_4096, EM_POLICIES_8192,
+	EM_VM_POLICY, EM_CGROUP_POLICY, EM_CONFIG, EM_AUDIT,
 	EM_RECORDS, EM_TENANTS, EM_DAEMON, EM_NR
 };
 
@@ -46,7 +51,10 @@ void engine_log_setup(void);
 bool engine_unsupported(const char *pin_dir, char *why, size_t len);
 /* Whether an engine is pinned at @pin_dir. */
 bool engine_pinned(const char *pin_dir);
-/* Open the pinned engine (maps, refresh program, link). */
+/*
+ * Open the pinned engine (maps, refresh program, link); -EPROTO if it
+ * has another ABI version (VPMU_ABI_VERSION).
+ */
 int engine_adopt(struct engine *e, const char *pin_dir, char *why,
 		 size_t len);
 /* Load a new engine (not attached yet). */
@@ -60,12 +68,19 @@ void engine_close(struct engine *e);
 
 int engine_set_config(struct engine *e, const struct vpmu_config *c);
 int engine_get_config(struct engine *e, struct vpmu_config *c);
-/* Build policy @id's rule map and swap it in whole. */
-int engine_publish(struct engine *e, __u32 id, const struct vpmu_rule *hdr,
+/*
+ * Lay out policy @id (lib/policy_image.c), build its map and swap it in
+ * whole.  -errno from the layout means the rules cannot be indexed.
+ */
+int engine_publish(struct engine *e, __u32 id,
+		   const struct vpmu_policy_header *hdr,
 		   const struct vpmu_rule *rules, size_t nr);
+/* The policy maps, for lib/policy_maps.c. */
+struct vpmu_policy_maps engine_policy_maps(const struct engine *e);
 int engine_drop_policy(struct engine *e, __u32 id);
 /* Read policy @id's header and rules (malloc'ed) back from the kernel. */
-int engine_read_policy(struct engine *e, __u32 id, struct vpmu_rule *hdr,
+int engine_read_policy(struct engine *e, __u32 id,
+		       struct vpmu_policy_header *hdr,
 		       struct vpmu_rule **rules, size_t *nr);
 int engine_refresh(struct engine *e, uint64_t vm_id);
 

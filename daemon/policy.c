@@ -982,9 +982,10 @@ void tenant_free(struct tenant *t)
 	free(t);
 }
 
-struct vpmu_rule tenant_header(const struct tenant *t)
+struct vpmu_policy_header tenant_header(const struct tenant *t)
 {
-	struct vpmu_rule h = vpmu_policy_header(t->nr, t->default_action);
+	struct vpmu_policy_header h = vpmu_policy_header(t->nr,
+							 t->default_action);
 
 	h.flags = t->header_flags;
 	return h;

@@ -70,7 +70,7 @@ void tenant_free(struct tenant *t);
 /* Read a whole file of at most @max bytes (NUL-terminated); NULL + diag. */
 char *read_file(const char *path, size_t max, size_t *len, struct diag *d);
 /* The header entry (entry 0) of @t's rule map. */
-struct vpmu_rule tenant_header(const struct tenant *t);
+struct vpmu_policy_header tenant_header(const struct tenant *t);
 uint64_t digest_bytes(const void *p, size_t len);
 bool tenant_name_valid(const char *name);
 

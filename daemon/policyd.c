@@ -207,21 +207,13 @@ static void load_ids(struct policyd *d)
 static int start_engine(struct policyd *d)
 {
 	char why[512];
-	struct vpmu_config c = { 0 };
 	int err;
 
 	if (engine_pinned(d->cfg.pin_dir)) {
+		/* -EPROTO, another ABI: main() exits EXIT_CONFIG. */
 		err = engine_adopt(&d->eng, d->cfg.pin_dir, why, sizeof(why));
 		if (err)
 			goto fail;
-		if (engine_get_config(&d->eng, &c) ||
-		    c.abi_version != VPMU_ABI_VERSION) {
-			snprintf(why, sizeof(why),
-				 "the engine pinned at %s has ABI %u, this daemon %u: stop its VMs' policy with 'vpmuctl unpin' first",
-				 d->cfg.pin_dir, c.abi_version, VPMU_ABI_VERSION);
-			err = -EPROTO;	/* main() exits EXIT_CONFIG */
-			goto fail;
-		}
 		log_msg(LOG_INFO, "adopted the engine pinned at %s",
 			d->cfg.pin_dir);
 		load_ids(d);

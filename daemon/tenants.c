@@ -302,7 +302,7 @@ bad:
 
 static int publish(struct policyd *d, struct tenant_slot *s)
 {
-	struct vpmu_rule hdr = tenant_header(s->t);
+	struct vpmu_policy_header hdr = tenant_header(s->t);
 	struct vpmu_tenant info = { 0 };
 	uint32_t id = tenant_id_of(d, s->t->name, true);
 	int err;

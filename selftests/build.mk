@@ -34,9 +34,12 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-pie \
 LDFLAGS := -static -no-pie
 
 LIB_SRCS := selftests/lib/tap.c selftests/lib/kvmt.c selftests/lib/libbpf_tap.c \
-	    selftests/lib/policy_test.c \
+	    selftests/lib/policy_test.c selftests/lib/decide_prog.c \
 	    $(wildcard selftests/lib/$(ARCH)/*.c selftests/lib/$(ARCH)/*.S)
-LIB_OBJS := $(patsubst selftests/%,$(OUT)/obj/%.o,$(LIB_SRCS))
+# The daemon's policy layout (lib/): tests load policies as it does.
+SHARED_SRCS := lib/policy_image.c lib/policy_maps.c
+LIB_OBJS := $(patsubst selftests/%,$(OUT)/obj/%.o,$(LIB_SRCS)) \
+	    $(patsubst lib/%,$(OUT)/obj/shared/%.o,$(SHARED_SRCS))
 TEST_SRCS := $(wildcard selftests/kvm/$(ARCH)/*.c)
 # Not TESTS: `make check TESTS=...` sets that for the test runner.
 KVM_TESTS := $(patsubst selftests/kvm/$(ARCH)/%.c,$(OUT)/tests/%,$(TEST_SRCS))
@@ -101,6 +104,11 @@ $(OUT)/obj/%.c.o: selftests/%.c $(KHDR)/linux/kvm.h $(SKELS) $(OUT)/inc/bpf
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -I$(OUT)/inc -MMD -MP -c -o $@ $<
 
+$(OUT)/obj/shared/%.c.o: lib/%.c $(OUT)/inc/bpf
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -I$(OUT)/inc -MMD -MP -c -o $@ $<
+
 $(OUT)/obj/%.S.o: selftests/%.S
 	$(call msg,AS,$@)
 	$(Q)mkdir -p $(@D)
@@ -155,11 +163,11 @@ $(OUT)/unit/%: $(OUT)/obj/unit/%.c.o $(OUT)/libkvmt.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS)
 
 # Benchmarks run on the host: built without the guest-code flags.
-$(OUT)/bench/%: bench/%.c $(SKELS) $(OUT)/inc/bpf
+$(OUT)/bench/%: bench/%.c $(SHARED_SRCS) $(SKELS) $(OUT)/inc/bpf
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -isystem $(KHDR) -I$(OUT)/inc \
-		-o $@ $< $(LIBBPF_LIBS)
+		-o $@ $< $(SHARED_SRCS) $(LIBBPF_LIBS)
 
 $(OUT)/tests/tools/%: $(OUT)/obj/tools/$(ARCH)/%.c.o $(OUT)/libkvmt.a
 	$(call msg,LD,$@)

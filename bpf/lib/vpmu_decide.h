@@ -1,48 +1,40 @@
 /* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
 /*
  * The engine's decision for one event against one compiled policy (see
- * include/vpmu/rule.h for the semantics and layout).  BPF-side code: the
- * policy is an ARRAY map of struct vpmu_rule, header first, e.g. the inner
- * map of the policies map-of-maps.  Work is bounded and independent of the number of policies:
- * a binary search over at most VPMU_MAX_RULES rules, then at most
+ * include/vpmu/rule.h for the semantics, include/vpmu/index.h for the
+ * layout).  BPF-side code: the policy is an ARRAY map, header first, e.g.
+ * the inner map of a policies map-of-maps (bpf/lib/vpmu_policies.h
+ * finds it and calls this).  Work is bounded and independent of the
+ * number of rules and of policies: two index buckets, then at most
  * VPMU_MAX_SAME_KEY candidates (bpf_loop(), Linux 5.17).
  */
 #ifndef VPMU_DECIDE_H
 #define VPMU_DECIDE_H
 
-#include "../../include/vpmu/rule.h"
-
-/* log2(VPMU_MAX_RULES) + 1 halvings find any position. */
-#define VPMU_SEARCH_STEPS 13
+#include "../../include/vpmu/index.h"
 
 /*
- * One halving of a lower-bound search over [lo, hi), without branching on
- * the comparison or on lo < hi: the verifier would otherwise follow every
- * outcome of each of the VPMU_SEARCH_STEPS halvings (2^13 paths).  Keys
- * are below 2^35 and indexes below 2^13, so the sign bit of a 64-bit
- * difference is the comparison.
+ * The slot of @key in bucket @b: (first | count << 16), or 0.  Without
+ * branches: a bucket's four compares are independent, and the verifier
+ * would otherwise follow both outcomes of each.  Keys are below 2^32, so
+ * bit 63 of (slot key ^ key) - 1 says whether they are equal; the
+ * barriers keep clang from turning that back into a compare and branch.
  */
-static __always_inline void vpmu_search_step(void *rules, __u64 key,
-					     __u32 *lo, __u32 *hi)
+static __always_inline __u64 vpmu_index_find(const struct vpmu_index_bucket *b,
+					     __u32 key)
 {
-	__u32 l = *lo, h = *hi, mid = l + (h - l) / 2;
-	const struct vpmu_rule *r = bpf_map_lookup_elem(rules, &mid);
-	__u64 less, active;
+	__u64 hit = 0, s, eq;
+	int i;
 
-	if (!r)
-		return;
-	/*
-	 * Hide the differences from clang, which would otherwise see the
-	 * comparisons and emit branches for them again.
-	 */
-	active = (__u64)l - h;
-	less = vpmu_rule_key(r->space, r->event) - key;
-	barrier_var(active);
-	barrier_var(less);
-	active >>= 63;		/* l < h */
-	less >>= 63;		/* rule's key < key */
-	*lo = l + active * less * (mid + 1 - l);
-	*hi = h - active * (1 - less) * (h - mid);
+#pragma unroll
+	for (i = 0; i < VPMU_INDEX_SLOTS; i++) {
+		s = b->slot[i];
+		eq = ((s & 0xffffffff) ^ key) - 1;
+		barrier_var(eq);
+		eq >>= 63;
+		hit |= (s >> 32) & -eq;
+	}
+	return hit;
 }
 
 #define VPMU_DENY_INC	(1u << 0)
@@ -80,64 +72,100 @@ static __always_inline __u32 vpmu_rule_hit(const struct vpmu_rule *r)
 }
 
 struct vpmu_scan {
-	void *rules;
+	void *policy;
 	struct vpmu_query q;
 	__u64 key;
 	__u32 first;
 	__u32 seen;	/* VPMU_{DENY,ALLOW}_{INC,EXC} */
 };
 
-/*
- * One candidate of the scan, run under bpf_loop(): the verifier checks the
- * callback until its states converge instead of once per candidate.
- * There is no k < nr test (it would make the search's result precise and
- * multiply the states): entries past nr_rules are zero, which no query's
- * key matches, so the key test stops the scan.
- */
-static long vpmu_scan_step(__u32 i, void *data)
+/* What candidate @k of @s adds to s->seen; false to stop the scan. */
+static __always_inline bool vpmu_scan_rule(struct vpmu_scan *s, __u32 k)
 {
-	struct vpmu_scan *s = data;
-	__u32 k = s->first + i;
-	const struct vpmu_rule *r = bpf_map_lookup_elem(s->rules, &k);
+	const struct vpmu_rule *r = bpf_map_lookup_elem(s->policy, &k);
 
+	/* A guard, not the bound: the index gave the number of candidates. */
 	if (!r || vpmu_rule_key(r->space, r->event) != s->key)
-		return 1;
+		return false;
 	if (vpmu_rule_applies(r, &s->q))
 		s->seen |= vpmu_rule_hit(r);
-	return 0;
+	return true;
 }
 
 /*
- * Returns enum vpmu_action for @q under the policy in @rules (header at
- * entry 0, rules from entry 1), or -1 if @rules has no header.
+ * The bpf_loop() callback for candidates after the first, one per policy
+ * map size class (bpf/lib/vpmu_policies.h): its lookups are inlined only
+ * if the verifier sees one map size at each.  Under bpf_loop() the
+ * verifier checks the callback until its states converge instead of once
+ * per candidate.
  */
-static __always_inline int vpmu_decide(void *rules, const struct vpmu_query *q)
+#define VPMU_DEFINE_SCAN_STEP(name)                                          \
+	static long name(__u32 i, void *data)                                \
+	{                                                                     \
+		struct vpmu_scan *s = data;                                   \
+									      \
+		return vpmu_scan_rule(s, s->first + 1 + i) ? 0 : 1;           \
+	}
+
+/* @policy's header, or NULL if it has none (not a complete policy). */
+static __always_inline const struct vpmu_policy_header *
+vpmu_policy_get_header(void *policy)
 {
-	__u32 zero = 0, nr, lo = 1, hi;
-	const struct vpmu_rule *h = bpf_map_lookup_elem(rules, &zero);
-	struct vpmu_scan scan = {
-		.rules = rules,
-		.q = *q,
-		.key = vpmu_rule_key(q->space, q->event),
-	};
-	int dflt, i;
+	__u32 zero = 0;
+	const struct vpmu_policy_header *h = bpf_map_lookup_elem(policy, &zero);
 
-	if (!h || h->space != VPMU_SPACE_HEADER)
-		return -1;
-	nr = h->event < VPMU_MAX_RULES ? h->event : VPMU_MAX_RULES;
-	dflt = h->action;
-	hi = 1 + nr;
+	return h && h->space == VPMU_SPACE_HEADER ? h : NULL;
+}
 
-	for (i = 0; i < VPMU_SEARCH_STEPS; i++)
-		vpmu_search_step(rules, scan.key, &lo, &hi);
-	scan.first = lo;
-	bpf_loop(VPMU_MAX_SAME_KEY, vpmu_scan_step, &scan, 0);
+/*
+ * Returns enum vpmu_action for @q under @policy, whose header @h is.  The
+ * index's two buckets are read before either is looked at, so that their
+ * reads overlap; a key's first candidate is checked inline (most keys
+ * have one), the others by @scan_step under bpf_loop().
+ */
+static __always_inline int vpmu_decide_with(void *policy,
+					    const struct vpmu_policy_header *h,
+					    const struct vpmu_query *q,
+					    long (*scan_step)(__u32, void *))
+{
+	__u32 key = vpmu_index_key(q->space, q->event), order, nr, k0, k1;
+	const struct vpmu_index_bucket *b0, *b1;
+	struct vpmu_scan scan;
+	__u64 hash, hit = 0;
+	__u32 count;
+
+	nr = h->nr_rules < VPMU_MAX_RULES ? h->nr_rules : VPMU_MAX_RULES;
+	order = h->index_order;
+	if (order > VPMU_INDEX_MAX_ORDER)
+		return h->default_action;
+	hash = vpmu_index_hash(key, h->index_seed);
+	k0 = 1 + nr + vpmu_index_bucket_of(hash, 0, order);
+	k1 = 1 + nr + vpmu_index_bucket_of(hash, 1, order);
+	b0 = bpf_map_lookup_elem(policy, &k0);
+	b1 = bpf_map_lookup_elem(policy, &k1);
+	if (b0)
+		hit |= vpmu_index_find(b0, key);
+	if (b1)
+		hit |= vpmu_index_find(b1, key);
+	count = hit >> 16;
+	if (!count)
+		return h->default_action;
+
+	scan.policy = policy;
+	scan.q = *q;
+	scan.key = vpmu_rule_key(q->space, q->event);
+	scan.first = hit & 0xffff;
+	scan.seen = 0;
+	if (vpmu_scan_rule(&scan, scan.first) && count > 1)
+		bpf_loop(count - 1 < VPMU_MAX_SAME_KEY ? count - 1 :
+							 VPMU_MAX_SAME_KEY,
+			 scan_step, &scan, 0);
 
 	if ((scan.seen & (VPMU_DENY_INC | VPMU_DENY_EXC)) == VPMU_DENY_INC)
 		return VPMU_DENY;
 	if ((scan.seen & (VPMU_ALLOW_INC | VPMU_ALLOW_EXC)) == VPMU_ALLOW_INC)
 		return VPMU_ALLOW;
-	return dflt;
+	return h->default_action;
 }
 
 #endif /* VPMU_DECIDE_H */

@@ -1,35 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vpmu_decide() wrapped in a SYSCALL program, so that the host can run the
- * engine's exact decision code over a table of cases with
- * BPF_PROG_TEST_RUN (selftests/unit/test_decide.c).
+ * The engine's decision code in a SYSCALL program, so that the host can
+ * run it over tables of cases with BPF_PROG_TEST_RUN (selftests/unit/
+ * test_decide.c, test_policy_index.c).  The policy maps and the path from
+ * a policy id to a verdict are the engine's own (bpf/lib/vpmu_policies.h).
  */
 #include <linux/types.h>
 #include <stdbool.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-#include "../lib/vpmu_decide.h"
+#include "../lib/vpmu_policies.h"
 
 struct decide_args {
 	struct vpmu_query q;
-	__s32 verdict;
+	__u32 policy_id;
+	__s32 verdict;		/* enum vpmu_action, or -1: no policy */
 };
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, VPMU_MAX_RULES + 1);	/* header + rules */
-	__type(key, __u32);
-	__type(value, struct vpmu_rule);
-} rules SEC(".maps");
 
 SEC("syscall")
 int decide(struct decide_args *args)
 {
+	const struct vpmu_policy_header *h;
 	struct vpmu_query q;
 
 	__builtin_memcpy(&q, &args->q, sizeof(q));
-	args->verdict = vpmu_decide(&rules, &q);
+	args->verdict = vpmu_policy_decide(args->policy_id, &q, &h);
 	return 0;
 }
 

@@ -17,11 +17,12 @@
  * others, as KVM's exclude entries do; then a deny wins over an allow,
  * and with neither the policy's default applies.
  *
- * In the engine a policy is one array map of struct vpmu_rule: entry 0 is
- * the header (vpmu_policy_header()), rules follow from entry 1, and the
- * entries past them must be zero (a fresh array map is): the scan stops at
- * the first key that differs.  One map per policy, swapped whole in the
- * policies map-of-maps, so the engine never sees a half-written policy.
+ * In the engine a policy is one array map (include/vpmu/index.h has the
+ * layout): entry 0 is the header (struct vpmu_policy_header), the rules
+ * sorted by key follow from entry 1, and the key index that finds a key's
+ * rules in two reads comes after them.  One map per policy, swapped whole
+ * in the policies map-of-maps, so the engine never sees a half-written
+ * policy.
  *
  * arm64 event ranges are compiled into one rule per event by the daemon
  * (kind VPMU_KIND_ARM64_EVENT); ranges wider than VPMU_MAX_RULES allow
@@ -83,11 +84,29 @@ struct vpmu_rule {
 #define VPMU_POLICY_AUDIT(level) \
 	((((level) + 1) << VPMU_POLICY_AUDIT_SHIFT) & VPMU_POLICY_AUDIT_MASK)
 
-static inline struct vpmu_rule vpmu_policy_header(__u32 nr_rules,
-						  __u8 default_action)
+/*
+ * Entry 0 of a policy: what a decision needs before any rule.  The size
+ * of a rule, so that every entry of the policy's map is one value size;
+ * the first bytes line up with a rule's so that the header sorts first.
+ * A compiler fills the first four fields; the index fields are the
+ * layout's (vpmu_policy_image_build()), which chooses them.
+ */
+struct vpmu_policy_header {
+	__u32 nr_rules;
+	__u8 space;		/* VPMU_SPACE_HEADER */
+	__u8 default_action;	/* enum vpmu_action */
+	__u8 flags;		/* VPMU_POLICY_* */
+	__u8 index_order;	/* the key index has 1 << index_order buckets */
+	__u32 index_seed;	/* the key index's hash seed */
+	__u8 pad[20];
+};
+
+static inline struct vpmu_policy_header
+vpmu_policy_header(__u32 nr_rules, __u8 default_action)
 {
-	struct vpmu_rule h = { .event = nr_rules, .space = VPMU_SPACE_HEADER,
-			       .action = default_action };
+	struct vpmu_policy_header h = { .nr_rules = nr_rules,
+					.space = VPMU_SPACE_HEADER,
+					.default_action = default_action };
 
 	return h;
 }

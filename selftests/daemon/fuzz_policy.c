@@ -48,7 +48,7 @@ static void check_diag(const struct diag *d, const char *file)
 static void check_tenant(const struct tenant *t, enum vpmu_target target)
 {
 	const struct vpmu_rule *r, *p;
-	struct vpmu_rule h;
+	struct vpmu_policy_header h;
 	size_t i, j, run = 0;
 	uint8_t flags;
 
@@ -92,8 +92,9 @@ static void check_tenant(const struct tenant *t, enum vpmu_target target)
 		CHECK(run <= VPMU_MAX_SAME_KEY);
 	}
 	h = tenant_header(t);
-	CHECK(h.event == t->nr && h.space == VPMU_SPACE_HEADER &&
-	      h.action == t->default_action && !h.kinds && !h.sel_mask);
+	CHECK(h.nr_rules == t->nr && h.space == VPMU_SPACE_HEADER &&
+	      h.default_action == t->default_action && !h.index_order &&
+	      !h.index_seed);
 	flags = vpmu_policy_flags(t->rules, t->nr);
 	if (t->nested == NESTED_ALL)
 		flags = VPMU_POLICY_NESTED;

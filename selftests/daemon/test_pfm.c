@@ -241,7 +241,8 @@ static int cmp_rule(const void *a, const void *b)
 static void check_policy(enum vpmu_target t, const char *name,
 			 const struct vpmu_event_enc *enc, const char *how)
 {
-	struct vpmu_rule want[2] = { 0 }, h;
+	struct vpmu_rule want[2] = { 0 };
+	struct vpmu_policy_header h;
 	char text[512];
 	struct tenant *tn;
 	struct diag d;
@@ -286,8 +287,8 @@ static void check_policy(enum vpmu_target t, const char *name,
 		return;
 	}
 	h = tenant_header(tn);
-	tap_check(h.space == VPMU_SPACE_HEADER && h.event == tn->nr &&
-			  h.action == VPMU_DENY && h.flags == 0,
+	tap_check(h.space == VPMU_SPACE_HEADER && h.nr_rules == tn->nr &&
+			  h.default_action == VPMU_DENY && h.flags == 0,
 		  "%s: policy: header", how);
 	TAP_CHECK_EQ(tn->nr, 2, "%s: policy: 2 rules", how);
 	ok = tn->nr == 2;

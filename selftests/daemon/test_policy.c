@@ -119,8 +119,9 @@ static void expect_rules(const struct tenant *t, const char *what,
 			 uint8_t def, uint8_t flags,
 			 const struct vpmu_rule *want, size_t nr)
 {
-	struct vpmu_rule h, wh = { .event = nr, .space = VPMU_SPACE_HEADER,
-				   .action = def, .flags = flags };
+	struct vpmu_policy_header h,
+		wh = { .nr_rules = nr, .space = VPMU_SPACE_HEADER,
+		       .default_action = def, .flags = flags };
 	bool ok = true;
 	size_t i;
 
@@ -131,10 +132,10 @@ static void expect_rules(const struct tenant *t, const char *what,
 		return;
 	}
 	h = tenant_header(t);
-	if (!tap_check(rule_eq(&h, &wh), "%s: header", what)) {
-		dump_rule("got header", 0, &h);
-		dump_rule("want header", 0, &wh);
-	}
+	/* Every byte: the layout's fields and padding stay zero here. */
+	if (!tap_check(!memcmp(&h, &wh, sizeof(h)), "%s: header", what))
+		tap_diag("  got header: %u rules, space %u, default %u, flags 0x%x",
+			 h.nr_rules, h.space, h.default_action, h.flags);
 	TAP_CHECK_EQ(t->nr, nr, "%s: %zu rules", what, nr);
 	for (i = 0; i < t->nr || i < nr; i++) {
 		if (i < t->nr && i < nr && rule_eq(&t->rules[i], &want[i]))

@@ -21,6 +21,8 @@
 
 #include "../../../include/vpmu/maps.h"
 #include "../../../include/vpmu/rule.h"
+#include "../../../lib/policy_image.h"
+#include "../../../lib/policy_maps.h"
 #include "../../lib/policy_test.h"
 #include "vpmu_engine.skel.h"
 
@@ -124,12 +126,13 @@ static void policy_demo(void)
 				   .default_action = VPMU_DENY,
 				   .audit = VPMU_AUDIT_DENIALS,
 				   .denials_per_sec = 100 };
-	struct vpmu_rule h;
+	struct vpmu_policy_header h;
 	struct vpmu_engine *eng;
 	struct bpf_link *link;
-	__u32 k, id, zero = 0;
+	struct vpmu_policy_maps maps;
+	__u32 id, zero = 0;
 	uint64_t acme;
-	int fd, i;
+	int fd;
 
 	eng = vpmu_engine__open_and_load();
 	if (!eng) {
@@ -137,20 +140,18 @@ static void policy_demo(void)
 		return;
 	}
 	bpf_map_update_elem(bpf_map__fd(eng->maps.config), &zero, &cfg, BPF_ANY);
+	maps = VPMU_POLICY_MAPS_OF(eng);
 	for (id = 1; id <= 2; id++) {
-		LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
 		__u32 nr = id == 1 ? 2 : 0;
 
 		h = vpmu_policy_header(nr, VPMU_ALLOW);
-		fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(__u32),
-				    sizeof(struct vpmu_rule), nr + 1, &opts);
-		k = 0;
-		bpf_map_update_elem(fd, &k, &h, BPF_ANY);
-		for (i = 0; i < (int)nr; i++) {
-			k = i + 1;
-			bpf_map_update_elem(fd, &k, &rules[i], BPF_ANY);
+		fd = vpmu_policy_map_create(&h, rules, nr, NULL);
+		if (fd < 0) {
+			printf("demo: cannot lay out policy %u: %s\n", id,
+			       strerror(-fd));
+			return;
 		}
-		bpf_map_update_elem(bpf_map__fd(eng->maps.policies), &id, &fd, BPF_ANY);
+		vpmu_policy_publish_fd(&maps, id, fd);
 		close(fd);
 	}
 	acme = pt_make_cgroup(PT_CGROUP_ROOT "/acme.slice");

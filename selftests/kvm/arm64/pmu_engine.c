@@ -22,6 +22,8 @@
 
 #include "../../../include/vpmu/maps.h"
 #include "../../../include/vpmu/rule.h"
+#include "../../../lib/policy_image.h"
+#include "../../../lib/policy_maps.h"
 #include "../../lib/arm64/kvmt_arm64.h"
 #include "../../lib/arm64/pmu_guest.h"
 #include "../../lib/guest.h"
@@ -31,7 +33,7 @@
 #include "vpmu_engine.skel.h"
 
 #define LOOP_N 20000ULL
-#define SLICES 4
+#define SLICES 6
 #define EXACT PMU_LOOP_INSTS(LOOP_N)
 #define CG_X PT_CGROUP_ROOT "/engine-x"
 #define CG_Y PT_CGROUP_ROOT "/engine-y"
@@ -54,24 +56,23 @@ static void guest_slices(uint64_t arg)
 	pmu_guest_count_slices(LOOP_N, SLICES);
 }
 
-/* A policy map sized to its rules: header, then @nr rules (sorted). */
+/* A policy map laid out as the daemon does it: @nr rules (sorted). */
+static int new_policy_flags(int dflt, __u8 flags, const struct vpmu_rule *rules,
+			    __u32 nr)
+{
+	struct vpmu_policy_header h = vpmu_policy_header(nr, dflt);
+	int fd;
+
+	h.flags = flags;
+	fd = vpmu_policy_map_create(&h, rules, nr, NULL);
+	if (fd < 0)
+		kvmt_die("creating a policy map: %s", strerror(-fd));
+	return fd;
+}
+
 static int new_policy(int dflt, const struct vpmu_rule *rules, __u32 nr)
 {
-	struct vpmu_rule h = vpmu_policy_header(nr, dflt);
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
-	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(__u32),
-				sizeof(struct vpmu_rule), nr + 1, &opts);
-	__u32 i, k;
-
-	if (fd < 0)
-		kvmt_die("creating a policy map: %s", strerror(errno));
-	for (i = 0; i < nr; i++) {
-		k = i + 1;
-		bpf_map_update_elem(fd, &k, &rules[i], BPF_ANY);
-	}
-	k = 0;
-	bpf_map_update_elem(fd, &k, &h, BPF_ANY);
-	return fd;
+	return new_policy_flags(dflt, 0, rules, nr);
 }
 
 static struct vpmu_rule deny_arm(__u32 event)
@@ -81,13 +82,32 @@ static struct vpmu_rule deny_arm(__u32 event)
 				   .kinds = VPMU_KIND_ANY };
 }
 
-/* Publish policy @id: one update of the map-of-maps swaps it whole. */
+/* Publish policy @id whole, as the daemon does (lib/policy_maps.c). */
 static void set_policy(__u32 id, int fd)
 {
-	if (bpf_map_update_elem(bpf_map__fd(eng->maps.policies), &id, &fd,
-				BPF_ANY))
-		kvmt_die("publishing policy %u: %s", id, strerror(errno));
+	struct vpmu_policy_maps m = VPMU_POLICY_MAPS_OF(eng);
+	int err = vpmu_policy_publish_fd(&m, id, fd);
+
+	if (err)
+		kvmt_die("publishing policy %u: %s", id, strerror(-err));
 	close(fd);
+}
+
+/*
+ * A 300-rule policy (a larger size class than one rule's) denying
+ * INST_RETIRED and CPU_CYCLES among 298 events nobody counts here.
+ */
+static int big_policy(void)
+{
+	static struct vpmu_rule r[300];
+	__u32 i;
+
+	/* Sorted by event, as the daemon's compiler sorts them. */
+	r[0] = deny_arm(PMU_EV_INST_RETIRED);
+	r[1] = deny_arm(PMU_EV_CPU_CYCLES);
+	for (i = 2; i < 300; i++)
+		r[i] = deny_arm(0x4000 + i);
+	return new_policy(VPMU_ALLOW, r, 300);
 }
 
 static void set_config(__u32 default_policy, int default_action)
@@ -199,14 +219,13 @@ int main(void)
 	struct bpf_link *link;
 	struct kvmt_vm *vm;
 	int i, denials = 0;
-	__u32 k;
 
 	vm = kvmt_vm_create();
 	if (!vm)
 		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
 	kvmt_vm_free(vm);
 	tap_libbpf_quiet();
-	tap_plan(18);
+	tap_plan(20);
 
 	eng = vpmu_engine__open_and_load();
 	if (!tap_check(eng != NULL, "the verifier accepts the engine"))
@@ -276,6 +295,19 @@ int main(void)
 		  (unsigned long long)d.inst, (unsigned long long)d.cycles);
 	d = slice(vcpu, &last);
 	tap_check(d.inst == EXACT && d.cycles == 0, "slice 3: and stays");
+	/* Into a larger size class and back: each slice whole. */
+	set_policy(POL_DENY_INST, big_policy());
+	refresh(vm_y);
+	d = slice(vcpu, &last);
+	tap_check(d.inst == 0 && d.cycles == 0,
+		  "slice 4: moved to a 300-rule policy (another class), whole (inst %llu, cycles %llu)",
+		  (unsigned long long)d.inst, (unsigned long long)d.cycles);
+	set_policy(POL_DENY_INST, new_policy(VPMU_ALLOW, &deny_inst, 1));
+	refresh(vm_y);
+	d = slice(vcpu, &last);
+	tap_check(d.inst == 0 && d.cycles == EXACT,
+		  "slice 5: and back to one rule, whole (inst %llu, cycles %llu)",
+		  (unsigned long long)d.inst, (unsigned long long)d.cycles);
 	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
 	kvmt_vm_free(vm);
 	tap_check(bpf_map_lookup_elem(bpf_map__fd(eng->maps.vm_policy), &vm_y,
@@ -301,16 +333,12 @@ int main(void)
 
 	/* A policy's own audit level overrides the host's. */
 	{
-		struct vpmu_rule hq = vpmu_policy_header(0, VPMU_ALLOW);
 		struct vpmu_audit_val none = { 0, 0 };
 		uint64_t vm_q;
-		int fd;
 
-		hq.flags = VPMU_POLICY_AUDIT(VPMU_AUDIT_NONE);
-		fd = new_policy(VPMU_ALLOW, NULL, 0);
-		k = 0;
-		bpf_map_update_elem(fd, &k, &hq, BPF_ANY);
-		set_policy(7, fd);
+		set_policy(7, new_policy_flags(VPMU_ALLOW,
+					       VPMU_POLICY_AUDIT(VPMU_AUDIT_NONE),
+					       NULL, 0));
 		bpf_map_update_elem(bpf_map__fd(eng->maps.cgroup_policy), &cg_y,
 				    &(__u32){ 7 }, BPF_ANY);
 		measure_in(CG_Y);

@@ -20,6 +20,8 @@
 
 #include "../../../include/vpmu/maps.h"
 #include "../../../include/vpmu/rule.h"
+#include "../../../lib/policy_image.h"
+#include "../../../lib/policy_maps.h"
 #include "../../lib/arm64/guest_el2.h"
 #include "../../lib/arm64/kvmt_arm64.h"
 #include "../../lib/arm64/pmu_guest.h"
@@ -63,26 +65,22 @@ static void run(struct vpmu_engine *eng, __u8 flags, uint64_t *inst,
 				  .action = VPMU_DENY,
 				  .flags = VPMU_RULE_HYP_ONLY,
 				  .kinds = VPMU_KIND_ANY };
-	struct vpmu_rule h = vpmu_policy_header(1, VPMU_ALLOW);
-	__u32 id = POLICY, k;
+	struct vpmu_policy_header h = vpmu_policy_header(1, VPMU_ALLOW);
 	struct kvmt_vcpu *vcpu;
 	struct kvmt_vm *vm;
-	int fd;
-
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
+	struct vpmu_policy_maps maps;
+	__u32 id = POLICY;
+	int fd, err;
 
 	h.flags = flags;
-	/* Policy maps are sized to their rules (the engine's template has
-	 * BPF_F_INNER_MAP, and an inserted map must match its flags). */
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(__u32),
-			    sizeof(struct vpmu_rule), 2, &opts);
-	k = 0;
-	if (fd < 0 || bpf_map_update_elem(fd, &k, &h, BPF_ANY))
-		kvmt_die("creating the policy: %s", strerror(errno));
-	k = 1;
-	bpf_map_update_elem(fd, &k, &rule, BPF_ANY);
-	if (bpf_map_update_elem(bpf_map__fd(eng->maps.policies), &id, &fd, BPF_ANY))
-		kvmt_die("publishing the policy: %s", strerror(errno));
+	/* Laid out as the daemon does it (lib/policy_image.c). */
+	fd = vpmu_policy_map_create(&h, &rule, 1, NULL);
+	if (fd < 0)
+		kvmt_die("creating the policy: %s", strerror(-fd));
+	maps = VPMU_POLICY_MAPS_OF(eng);
+	err = vpmu_policy_publish_fd(&maps, id, fd);
+	if (err)
+		kvmt_die("publishing the policy: %s", strerror(-err));
 	close(fd);
 
 	vm = kvmt_vm_create();
