@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_policy_index: the key index a policy is laid out with
+ * (include/vpmu/index.h, lib/policy_image.c), read by the engine's own
+ * decision code through the host verifier and BPF_PROG_TEST_RUN.
+ *
+ * Checked: every key of full 4096-rule policies is found, and no key
+ * between them; the three spaces keep one event number apart; keys that
+ * share both buckets under the first seed force a reseed and are still
+ * all found; the rules the layout must refuse are refused with their
+ * error; a damaged header decides the default, never a rule; the index
+ * has two slots per key and the size the header says; a policy map is
+ * the smallest size class that holds it, and moves when it grows.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "../../include/vpmu/index.h"
+#include "../../lib/policy_image.h"
+#include "../lib/decide_prog.h"
+#include "../lib/tap.h"
+
+static struct vpmu_rule rules[VPMU_MAX_RULES + 1];
+
+static int layout_error(struct vpmu_rule *r, __u32 nr)
+{
+	struct vpmu_policy_header h = vpmu_policy_header(nr, VPMU_ALLOW);
+	struct vpmu_policy_image img;
+	int err = vpmu_policy_image_build(&img, &h, r, nr);
+
+	vpmu_policy_image_free(&img);
+	return err;
+}
+
+/*
+ * A full policy of @space: rule i denies event i * @stride.  Every rule's
+ * event must be denied, every event between them allowed (the default).
+ */
+static void full_space(__u8 space, __u32 stride, const char *what)
+{
+	unsigned int i, wrong = 0;
+	struct vpmu_query q;
+
+	for (i = 0; i < VPMU_MAX_RULES; i++)
+		rules[i] = (struct vpmu_rule){ .event = i * stride,
+					       .space = space,
+					       .action = VPMU_DENY,
+					       .kinds = VPMU_KIND_ANY };
+	dp_load(rules, VPMU_MAX_RULES, VPMU_ALLOW);
+	for (i = 0; i < VPMU_MAX_RULES * stride; i++) {
+		q = space == VPMU_SPACE_ARM64 ? dp_qarm(i, K_GP) : dp_qx86(i, 0);
+		q.space = space;
+		if (dp_decide(&q) != (i % stride ? VPMU_ALLOW : VPMU_DENY) &&
+		    wrong++ < 5)
+			tap_diag("  event 0x%x decided wrongly", i);
+	}
+	tap_check(!wrong, "%s: all %u keys found, none between them",
+		  what, VPMU_MAX_RULES);
+}
+
+static void one_event_three_spaces(void)
+{
+	struct vpmu_query q = dp_qx86(2, 0);
+
+	rules[0] = dp_x86(2, 0, 0, VPMU_DENY, 0);
+	rules[1] = (struct vpmu_rule){ .event = 2, .space = VPMU_SPACE_X86_FIXED,
+				       .action = VPMU_ALLOW,
+				       .kinds = VPMU_KIND_ANY };
+	rules[2] = dp_arm(2, VPMU_DENY, VPMU_KIND_ANY, 0);
+	dp_load(rules, 3, VPMU_DENY);
+	tap_check(dp_decide(&q) == VPMU_DENY, "x86 GP event 2: its own rule");
+	q.space = VPMU_SPACE_X86_FIXED;
+	q.kind = K_FIXED;
+	tap_check(dp_decide(&q) == VPMU_ALLOW, "x86 fixed counter 2: its own rule");
+	q = dp_qarm(2, K_GP);
+	rules[2].action = VPMU_ALLOW;
+	dp_load(rules, 3, VPMU_DENY);
+	tap_check(dp_decide(&q) == VPMU_ALLOW, "arm64 event 2: its own rule");
+}
+
+/* The seed the layout tries first: that of a policy nothing collides in. */
+static __u32 first_seed(void)
+{
+	struct vpmu_policy_header h = vpmu_policy_header(1, VPMU_ALLOW);
+	struct vpmu_policy_image img;
+	__u32 seed;
+
+	rules[0] = dp_arm(1, VPMU_DENY, VPMU_KIND_ANY, 0);
+	if (vpmu_policy_image_build(&img, &h, rules, 1))
+		tap_bail("laying out one rule failed");
+	seed = img.entries[0].header.index_seed;
+	vpmu_policy_image_free(&img);
+	return seed;
+}
+
+/*
+ * 16 keys whose two buckets are the same two under the first seed: eight
+ * slots for sixteen keys, so the layout must move to another seed.
+ */
+static void colliding_keys(void)
+{
+	struct vpmu_policy_header h = vpmu_policy_header(16, VPMU_ALLOW);
+	__u32 seed = first_seed(), order = 3, n = 0, ev, b0 = 0, b1 = 0;
+	unsigned int i, wrong = 0;
+	struct vpmu_policy_image img;
+	struct vpmu_query q;
+	__u64 hash;
+	int err;
+
+	for (ev = 0; ev <= 0xffff && n < 16; ev++) {
+		hash = vpmu_index_hash(vpmu_index_key(VPMU_SPACE_ARM64, ev),
+				       seed);
+		if (!n) {
+			b0 = vpmu_index_bucket_of(hash, 0, order);
+			b1 = vpmu_index_bucket_of(hash, 1, order);
+		} else if (vpmu_index_bucket_of(hash, 0, order) != b0 ||
+			   vpmu_index_bucket_of(hash, 1, order) != b1) {
+			continue;
+		}
+		rules[n++] = dp_arm(ev, VPMU_DENY, VPMU_KIND_ANY, 0);
+	}
+	if (n < 16)
+		tap_bail("found only %u colliding arm64 events", n);
+	err = vpmu_policy_image_build(&img, &h, rules, n);
+	tap_check(!err && img.entries[0].header.index_seed != seed &&
+			  img.entries[0].header.index_order >= order,
+		  "16 keys in the same two buckets: laid out with another seed (%d)",
+		  err);
+	vpmu_policy_image_free(&img);
+	dp_load(rules, n, VPMU_ALLOW);
+	for (i = 0; i < n; i++) {
+		q = dp_qarm(rules[i].event, K_GP);
+		wrong += dp_decide(&q) != VPMU_DENY;
+		q = dp_qarm(rules[i].event + 1, K_GP);
+		/* A neighbour is allowed unless it is one of the 16 too. */
+		if (i + 1 == n || rules[i + 1].event != rules[i].event + 1)
+			wrong += dp_decide(&q) != VPMU_ALLOW;
+	}
+	tap_check(!wrong, "16 colliding keys: each found, neighbours not");
+}
+
+static void refused_layouts(void)
+{
+	unsigned int i;
+
+	rules[0] = dp_arm(5, VPMU_DENY, VPMU_KIND_ANY, 0);
+	rules[1] = dp_arm(4, VPMU_DENY, VPMU_KIND_ANY, 0);
+	TAP_CHECK_EQ(layout_error(rules, 2), -EINVAL, "unsorted rules: -EINVAL");
+	rules[0].space = VPMU_SPACE_HEADER;
+	TAP_CHECK_EQ(layout_error(rules, 1), -EINVAL, "a rule in space 0: -EINVAL");
+	rules[0] = dp_arm(VPMU_INDEX_EVENT_MAX + 1, VPMU_DENY, VPMU_KIND_ANY, 0);
+	TAP_CHECK_EQ(layout_error(rules, 1), -ERANGE,
+		     "an event beyond the index: -ERANGE");
+	for (i = 0; i <= VPMU_MAX_SAME_KEY; i++)
+		rules[i] = dp_x86(0x24, 0xff, i, VPMU_DENY, 0);
+	TAP_CHECK_EQ(layout_error(rules, VPMU_MAX_SAME_KEY + 1), -E2BIG,
+		     "%u rules for one key: -E2BIG", VPMU_MAX_SAME_KEY + 1);
+	for (i = 0; i <= VPMU_MAX_RULES; i++)
+		rules[i] = dp_arm(i, VPMU_DENY, VPMU_KIND_ANY, 0);
+	TAP_CHECK_EQ(layout_error(rules, VPMU_MAX_RULES + 1), -E2BIG,
+		     "%u rules: -E2BIG", VPMU_MAX_RULES + 1);
+	{
+		struct vpmu_policy_header h = vpmu_policy_header(2, VPMU_ALLOW);
+		struct vpmu_policy_image img;
+
+		TAP_CHECK_EQ(vpmu_policy_image_build(&img, &h, rules, 1), -EINVAL,
+			     "a header whose count is not the rules': -EINVAL");
+	}
+}
+
+/* A query for an event the index cannot hold decides the default. */
+static void event_beyond_index(void)
+{
+	struct vpmu_query q = dp_qarm(VPMU_INDEX_EVENT_MAX + 1, K_GP);
+
+	rules[0] = dp_arm(0, VPMU_DENY, VPMU_KIND_ANY, 0);
+	dp_load(rules, 1, VPMU_ALLOW);
+	tap_check(dp_decide(&q) == VPMU_ALLOW,
+		  "an event beyond the index finds no rule (key 0 is empty)");
+}
+
+/* Damaged maps: the decision is the header's default or "no policy". */
+static void damaged_headers(void)
+{
+	struct vpmu_policy_header h = vpmu_policy_header(1, VPMU_ALLOW);
+	struct vpmu_query q = dp_qarm(7, K_GP);
+	struct vpmu_policy_image img;
+	__u32 zero = 0;
+	int fd;
+
+	rules[0] = dp_arm(7, VPMU_DENY, VPMU_KIND_ANY, 0);
+	if (vpmu_policy_image_build(&img, &h, rules, 1))
+		tap_bail("laying out one rule failed");
+	img.entries[0].header.index_order = VPMU_INDEX_MAX_ORDER + 1;
+	dp_publish(vpmu_policy_image_map(&img, "test_policy"));
+	tap_check(dp_decide(&q) == VPMU_ALLOW,
+		  "an index order past the maximum decides the default");
+	/* Entry 0 overwritten with something that is not a header. */
+	fd = vpmu_policy_image_map(&img, "test_policy");
+	img.entries[0].header.space = VPMU_SPACE_ARM64;
+	if (fd >= 0)
+		bpf_map_update_elem(fd, &zero, &img.entries[0], BPF_ANY);
+	dp_publish(fd);
+	TAP_CHECK_EQ(dp_decide(&q), -1,
+		     "a map whose entry 0 is no header is no policy");
+	vpmu_policy_image_free(&img);
+}
+
+/*
+ * Size classes: a policy's map is the smallest class it fits; a policy
+ * that grows moves to its new class and leaves the old one; a dropped
+ * policy is gone from both maps.
+ */
+static void classes(void)
+{
+	struct vpmu_policy_maps m = dp_maps();
+	struct vpmu_query q = dp_qarm(2, K_GP);
+	__u32 id = DP_POLICY_ID, cls = 0, inner;
+	unsigned int i;
+	int fd;
+
+	rules[0] = dp_arm(2, VPMU_DENY, VPMU_KIND_ANY, 0);
+	dp_load(rules, 1, VPMU_ALLOW);
+	bpf_map_lookup_elem(m.class_fd, &id, &cls);
+	TAP_CHECK_EQ(cls, 1, "one rule: the 16-entry class");
+	for (i = 0; i < 300; i++)
+		rules[i] = dp_arm(2 + i, VPMU_DENY, VPMU_KIND_ANY, 0);
+	dp_load(rules, 300, VPMU_ALLOW);
+	bpf_map_lookup_elem(m.class_fd, &id, &cls);
+	tap_check(cls == 4 && bpf_map_lookup_elem(m.outer_fd[0], &id, &inner) &&
+			  errno == ENOENT && dp_decide(&q) == VPMU_DENY,
+		  "300 rules: moved to the 1024-entry class, gone from the 16 (class %u)",
+		  cls);
+	fd = vpmu_policy_open(&m, id);
+	tap_check(fd >= 0, "vpmu_policy_open() finds it in its class");
+	if (fd >= 0)
+		close(fd);
+	TAP_CHECK_EQ(vpmu_policy_drop(&m, id), 0, "drop");
+	bpf_map_lookup_elem(m.class_fd, &id, &cls);
+	tap_check(cls == 0 && dp_decide(&q) == -1 &&
+			  vpmu_policy_open(&m, id) == -ENOENT &&
+			  bpf_map_lookup_elem(m.outer_fd[3], &id, &inner) &&
+			  errno == ENOENT,
+		  "a dropped policy is no policy, in no class");
+}
+
+/* Sizes: two slots per key at least, and the entries the header says. */
+static void sizes(void)
+{
+	static const __u32 counts[] = { 0, 1, 2, 3, 10, 300, 1000, 4096 };
+	struct vpmu_policy_image img;
+	unsigned int i, j, bad = 0;
+	__u32 first, count;
+	int c;
+
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		struct vpmu_policy_header h = vpmu_policy_header(counts[i],
+								 VPMU_DENY);
+		const struct vpmu_policy_header *got;
+
+		for (j = 0; j < counts[i]; j++)
+			rules[j] = dp_arm(j * 5, VPMU_ALLOW, VPMU_KIND_ANY, 0);
+		if (vpmu_policy_image_build(&img, &h, rules, counts[i])) {
+			bad++;
+			continue;
+		}
+		got = &img.entries[0].header;
+		bad += img.nr_entries != 1 + counts[i] + (1u << got->index_order);
+		/* The smallest class that holds it. */
+		c = vpmu_policy_class(img.nr_entries);
+		bad += c < 0 || img.nr_entries > VPMU_CLASS_ENTRIES(c) ||
+		       (c > 0 && img.nr_entries <= VPMU_CLASS_ENTRIES(c - 1));
+		bad += ((__u32)VPMU_INDEX_SLOTS << got->index_order) < 2 * counts[i];
+		for (j = 0; j < counts[i]; j++)
+			bad += vpmu_policy_image_lookup(&img,
+					vpmu_index_key(VPMU_SPACE_ARM64, j * 5),
+					&first, &count) ||
+			       first != 1 + j || count != 1;
+		vpmu_policy_image_free(&img);
+	}
+	tap_check(!bad, "index sizes: two slots per key, entries as the header says, the smallest class, every run where it is");
+}
+
+int main(void)
+{
+	if (!dp_start(23))
+		return tap_finish();
+	full_space(VPMU_SPACE_ARM64, 1, "arm64 events 0..4095");
+	full_space(VPMU_SPACE_X86_GP, 1, "x86 selects 0..0xfff");
+	full_space(VPMU_SPACE_ARM64, 16, "arm64 events 0..0xfff0 by 16");
+	one_event_three_spaces();
+	colliding_keys();
+	refused_layouts();
+	event_beyond_index();
+	damaged_headers();
+	classes();
+	sizes();
+	dp_close();
+	return tap_finish();
+}
