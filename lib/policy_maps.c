@@ -12,11 +12,6 @@
 #include "policy_image.h"
 #include "policy_maps.h"
 
-const char *const vpmu_policy_outer_names[VPMU_POLICY_CLASSES] = {
-	"policies_16", "policies_64", "policies_256",
-	"policies_1024", "policies_4096", "policies_8192",
-};
-
 /* policy_class[@id]: class + 1, or 0 when @id has no policy. */
 static int class_of(const struct vpmu_policy_maps *m, __u32 id, __u32 *cls)
 {

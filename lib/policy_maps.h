@@ -18,9 +18,8 @@ struct vpmu_policy_maps {
 	int outer_fd[VPMU_POLICY_CLASSES];
 };
 
-/* The maps' names, as in the BPF objects and the pinned layout. */
+/* policy_class's name, as in the BPF objects and the pinned layout. */
 #define VPMU_POLICY_CLASS_MAP	"policy_class"
-extern const char *const vpmu_policy_outer_names[VPMU_POLICY_CLASSES];
 
 /* The maps of a skeleton whose object includes bpf/lib/vpmu_policies.h. */
 #define VPMU_POLICY_MAPS_OF(skel)                                              \
