@@ -19,6 +19,8 @@ struct ctl {
 
 /* Open the pinned engine, or print why not and return nonzero. */
 int ctl_open_engine(struct ctl *c, struct engine *e);
+/* Whether an engine is pinned; if not, says so on stderr. */
+bool ctl_engine_pinned(struct ctl *c);
 /* Print @s as a JSON string. */
 void ctl_json_str(FILE *f, const char *s);
 /* The tenant name of policy @id from the pinned tenants map ("-" if none). */

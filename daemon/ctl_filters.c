@@ -206,13 +206,24 @@ int ctl_detach(struct ctl *c)
 int ctl_unpin(struct ctl *c)
 {
 	struct vpmu_daemon st = { 0 };
-	struct engine e;
+	char p[PATH_MAX];
 	__u32 zero = 0;
+	int fd;
 
-	if (ctl_open_engine(c, &e))
+	if (!ctl_engine_pinned(c))
 		return 1;
-	bpf_map_lookup_elem(e.map_fd[EM_DAEMON], &zero, &st);
-	engine_close(&e);
+	/*
+	 * Not ctl_open_engine(): an engine pinned by another ABI version
+	 * must come off too.  Only the daemon map's pid is needed, and it
+	 * leads struct vpmu_daemon in every version.
+	 */
+	snprintf(p, sizeof(p), "%s/%s", c->cfg.pin_dir,
+		 engine_map_names[EM_DAEMON]);
+	fd = bpf_obj_get(p);
+	if (fd >= 0) {
+		bpf_map_lookup_elem(fd, &zero, &st);
+		close(fd);
+	}
 	if (st.pid > 0 && !kill(st.pid, 0)) {
 		fprintf(stderr, "vpmuctl: vpmu-policyd (pid %d) is running; stop it first\n",
 			st.pid);

@@ -54,16 +54,22 @@ void ctl_json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+bool ctl_engine_pinned(struct ctl *c)
+{
+	if (engine_pinned(c->cfg.pin_dir))
+		return true;
+	fprintf(stderr,
+		"vpmuctl: no engine pinned at %s (is vpmu-policyd running? 'systemctl status vpmu-policyd')\n",
+		c->cfg.pin_dir);
+	return false;
+}
+
 int ctl_open_engine(struct ctl *c, struct engine *e)
 {
 	char why[512];
 
-	if (!engine_pinned(c->cfg.pin_dir)) {
-		fprintf(stderr,
-			"vpmuctl: no engine pinned at %s (is vpmu-policyd running? 'systemctl status vpmu-policyd')\n",
-			c->cfg.pin_dir);
+	if (!ctl_engine_pinned(c))
 		return 1;
-	}
 	if (engine_adopt(e, c->cfg.pin_dir, why, sizeof(why))) {
 		fprintf(stderr, "vpmuctl: %s\n", why);
 		return 1;

@@ -12,9 +12,10 @@
 #            A still reads 0 (the pinned engine enforces without it)
 # then a VM started while no daemon runs is held by the host default
 # (deny), a restarted daemon adopts the engine and classifies it, and
-# vpmuctl vms lists every VM under the right tenant.
+# vpmuctl vms lists every VM under the right tenant.  Last, an engine
+# pinned by another ABI version is refused by that version, and unpinned.
 echo "TAP version 13"
-echo "1..36"
+echo "1..38"
 n=0 failed=0
 ok()
 {
@@ -227,4 +228,22 @@ kill "$(cat /tmp/policyd.pid)" 2>/dev/null
 sleep 0.3
 check "vpmuctl unpin && sleep 0.5 && ! grep -q vpmu_engine /sys/kernel/debug/kvm/pmu_policies" \
 	"vpmuctl unpin detaches the engine once the daemon is stopped"
+
+# What an ABI 1 engine left pinned looks like to this daemon: its config
+# map says ABI 1 (struct vpmu_config: abi_version first), and a link pin.
+OLD=/sys/fs/bpf/vpmu-old
+mkdir -p $OLD
+bpftool map create $OLD/config type array key 4 value 16 entries 1 name config
+bpftool map update pinned $OLD/config key 0 0 0 0 \
+	value 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+bpftool map create $OLD/vpmu_engine type array key 4 value 4 entries 1 name old_link
+bpftool map create $OLD/policies type array key 4 value 4 entries 1 name policies
+cat >$T/old.json <<JSON
+{ "pin_dir": "$OLD", "state_dir": "$T/old-state" }
+JSON
+check "vpmu-policyd --config $T/old.json --oneshot 2>$T/old.err; [ \$? = 78 ] &&
+	grep -q 'has ABI 1, this daemon 2: stop its VMs. policy with .vpmuctl unpin. first' $T/old.err" \
+	"an engine pinned by ABI 1 is refused by its version, with the way out (exit 78)"
+check "vpmuctl --config $T/old.json unpin && [ ! -e $OLD ]" \
+	"vpmuctl unpin removes the old engine's pins, ABI 1's policies map too"
 exit $failed
