@@ -240,14 +240,14 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 		.nested = ev->nested,
 		.hyp_ctxt = ev->hyp_ctxt,
 	};
-	const struct vpmu_policy_header *h;
 	bool allowed;
 	int verdict;
 	__u32 level;
+	__u8 flags;
 
 	q.space = query_space(ev);
 	pid = policy_for(ev->vm_id, ev->cgroup_id, cfg);
-	verdict = vpmu_policy_decide(pid, &q, &h);
+	verdict = vpmu_policy_decide(pid, &q, &flags);
 	if (verdict < 0)
 		verdict = cfg ? cfg->default_action : VPMU_DENY;
 
@@ -255,8 +255,8 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 		return verdict;
 	/* The policy's own audit level, or the host's. */
 	level = cfg->audit;
-	if (h && (h->flags & VPMU_POLICY_AUDIT_MASK))
-		level = ((h->flags & VPMU_POLICY_AUDIT_MASK) >>
+	if (flags & VPMU_POLICY_AUDIT_MASK)
+		level = ((flags & VPMU_POLICY_AUDIT_MASK) >>
 			 VPMU_POLICY_AUDIT_SHIFT) - 1;
 	if (level == VPMU_AUDIT_NONE)
 		return verdict;
@@ -298,11 +298,11 @@ __u64 BPF_PROG(vpmu_nested_reprogram, const struct kvm_pmu_vcpu_ctx *vcpu)
 {
 	__u32 zero = 0, pid;
 	struct vpmu_config *cfg = bpf_map_lookup_elem(&config, &zero);
-	const struct vpmu_policy_header *h;
+	__u8 flags;
 
 	pid = policy_for(vcpu->vm_id, vcpu->cgroup_id, cfg);
-	vpmu_policy_decide(pid, NULL, &h);
-	return h && (h->flags & VPMU_POLICY_NESTED) ? vcpu->counters : 0;
+	vpmu_policy_decide(pid, NULL, &flags);
+	return flags & VPMU_POLICY_NESTED ? vcpu->counters : 0;
 }
 
 /* The daemon runs this (BPF_PROG_TEST_RUN) after it changed maps. */

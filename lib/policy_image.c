@@ -6,11 +6,11 @@
  * The index is a bucketized cuckoo hash table (include/vpmu/index.h).
  * Inserting a key whose two buckets are full evicts a slot's key to its
  * other bucket, and so on, up to MAX_KICKS moves; the victims are chosen
- * by a PRNG seeded from the index seed, so a layout is reproducible.
+ * by a PRNG seeded from the multiplier, so a layout is reproducible.
  * With at least two slots per key this almost never runs out of moves;
- * when it does (or a set of keys collides on purpose), the next seed is
- * tried, then an index twice as large, as long as the policy still fits
- * the largest size class.
+ * when it does (or a set of keys collides on purpose), the next
+ * multiplier is tried, then an index twice as large, as long as the
+ * policy still fits the largest size class.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -23,7 +23,7 @@
 #include "policy_image.h"
 
 #define MAX_KICKS	512
-#define SEEDS_PER_ORDER	16
+#define MULTS_PER_ORDER	16
 
 struct index_key {
 	__u32 key;
@@ -34,6 +34,16 @@ struct index_key {
 static __u32 slot_key(__u64 slot)
 {
 	return slot & 0xffffffff;
+}
+
+/* Multiplier @i: splitmix64's output for @i, made odd. */
+static __u64 index_mult(__u32 i)
+{
+	__u64 z = (i + 1) * 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31)) | 1;
 }
 
 static __u32 xorshift(__u32 *state)
@@ -57,23 +67,23 @@ static int free_slot(const struct vpmu_index_bucket *b)
 	return -1;
 }
 
-static void buckets_of(__u64 slot, __u32 order, __u32 seed, __u32 b[2])
+static void buckets_of(__u64 slot, __u32 order, __u64 mult, __u32 b[2])
 {
-	__u64 hash = vpmu_index_hash(slot_key(slot), seed);
+	__u64 hash = vpmu_index_hash(slot_key(slot), mult);
 
 	b[0] = vpmu_index_bucket_of(hash, 0, order);
 	b[1] = vpmu_index_bucket_of(hash, 1, order);
 }
 
 static bool index_insert(struct vpmu_index_bucket *idx, __u32 order,
-			 __u32 seed, __u32 *rng, __u64 slot)
+			 __u64 mult, __u32 *rng, __u64 slot)
 {
 	__u32 b[2], which;
 	__u64 victim;
 	int kick, i;
 
 	for (kick = 0; kick < MAX_KICKS; kick++) {
-		buckets_of(slot, order, seed, b);
+		buckets_of(slot, order, mult, b);
 		for (which = 0; which < 2; which++) {
 			i = free_slot(&idx[b[which]]);
 			if (i >= 0) {
@@ -91,14 +101,14 @@ static bool index_insert(struct vpmu_index_bucket *idx, __u32 order,
 	return false;
 }
 
-static bool index_fill(struct vpmu_index_bucket *idx, __u32 order, __u32 seed,
+static bool index_fill(struct vpmu_index_bucket *idx, __u32 order, __u64 mult,
 		       const struct index_key *keys, __u32 nkeys)
 {
-	__u32 rng = seed | 1, i;
+	__u32 rng = (__u32)(mult >> 32) | 1, i;
 
 	memset(idx, 0, sizeof(*idx) << order);
 	for (i = 0; i < nkeys; i++)
-		if (!index_insert(idx, order, seed, &rng,
+		if (!index_insert(idx, order, mult, &rng,
 				  vpmu_index_slot(keys[i].key, keys[i].first,
 						  keys[i].count)))
 			return false;
@@ -141,12 +151,14 @@ int vpmu_policy_image_build(struct vpmu_policy_image *img,
 			    const struct vpmu_rule *rules, __u32 nr)
 {
 	union vpmu_policy_entry *e = NULL, *grown;
-	__u32 nkeys = 0, order = 0, s, seed;
+	__u32 nkeys = 0, order = 0, m;
 	struct index_key *keys;
+	__u64 mult = 0;
 	int err;
 
 	memset(img, 0, sizeof(*img));
-	if (hdr->space != VPMU_SPACE_HEADER || hdr->nr_rules != nr)
+	if (hdr->space != VPMU_SPACE_HEADER || hdr->magic != VPMU_POLICY_MAGIC ||
+	    hdr->nr_rules != nr)
 		return -EINVAL;
 	if (nr > VPMU_MAX_RULES)
 		return -E2BIG;
@@ -169,13 +181,13 @@ int vpmu_policy_image_build(struct vpmu_policy_image *img,
 			break;
 		}
 		e = grown;
-		for (s = 0; s < SEEDS_PER_ORDER; s++) {
-			seed = 0x9e3779b9u * (s + 1);
-			if (index_fill(&e[1 + nr].bucket, order, seed, keys,
+		for (m = 0; m < MULTS_PER_ORDER; m++) {
+			mult = index_mult(m);
+			if (index_fill(&e[1 + nr].bucket, order, mult, keys,
 				       nkeys))
 				break;
 		}
-		if (s < SEEDS_PER_ORDER) {
+		if (m < MULTS_PER_ORDER) {
 			err = 0;
 			break;
 		}
@@ -184,7 +196,7 @@ int vpmu_policy_image_build(struct vpmu_policy_image *img,
 		goto out;
 	e[0].header = *hdr;
 	e[0].header.index_order = order;
-	e[0].header.index_seed = seed;
+	e[0].header.index_mult = mult;
 	memset(e[0].header.pad, 0, sizeof(e[0].header.pad));
 	memcpy(&e[1], rules, nr * sizeof(*rules));
 	img->entries = e;
@@ -206,7 +218,7 @@ int vpmu_policy_image_lookup(const struct vpmu_policy_image *img, __u32 key,
 			     __u32 *first, __u32 *count)
 {
 	const struct vpmu_policy_header *h = &img->entries[0].header;
-	__u64 hash = vpmu_index_hash(key, h->index_seed);
+	__u64 hash = vpmu_index_hash(key, h->index_mult);
 	int which, i;
 
 	for (which = 0; which < 2; which++) {

@@ -19,12 +19,12 @@ struct vpmu_policy_image {
 
 /*
  * Lay out @hdr (its compiler fields) and @rules, sorted by
- * vpmu_rule_key(), in @img, choosing the index's order and seed.
+ * vpmu_rule_key(), in @img, choosing the index's order and multiplier.
  * Returns 0, or -EINVAL (rules unsorted, a rule in space 0, a header
  * that is not one), -E2BIG (more than VPMU_MAX_RULES rules, or more than
  * VPMU_MAX_SAME_KEY for one key), -ERANGE (an event beyond
- * VPMU_INDEX_EVENT_MAX), -ENOSPC (no order and seed index the keys) or
- * -ENOMEM.
+ * VPMU_INDEX_EVENT_MAX), -ENOSPC (no order and multiplier index the
+ * keys) or -ENOMEM.
  */
 int vpmu_policy_image_build(struct vpmu_policy_image *img,
 			    const struct vpmu_policy_header *hdr,
@@ -39,9 +39,10 @@ int vpmu_policy_image_lookup(const struct vpmu_policy_image *img, __u32 key,
 			     __u32 *first, __u32 *count);
 
 /*
- * A new inner map for the engine's policies map-of-maps holding @img
- * (BPF_F_INNER_MAP array, sized to it), header written last so that a map
- * with a header is complete.  Returns its fd, or -errno.
+ * A new policy map holding @img: an array of the smallest size class
+ * that holds it (include/vpmu/index.h), the rest zero, header written
+ * last so that a map with a header (its magic) is complete.  Returns its
+ * fd, or -errno (-E2BIG: no class holds it).
  */
 int vpmu_policy_image_map(const struct vpmu_policy_image *img,
 			  const char *name);

@@ -3,8 +3,6 @@
  * Publishing policies into the engine's policy maps: see policy_maps.h.
  */
 #include <errno.h>
-#include <linux/membarrier.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -23,14 +21,20 @@ static int class_of(const struct vpmu_policy_maps *m, __u32 id, __u32 *cls)
 }
 
 /*
- * Wait until every BPF program that runs now has returned: they run under
- * rcu_read_lock(), and MEMBARRIER_CMD_GLOBAL is synchronize_rcu().  Where
- * the kernel lacks membarrier, the engine's second look covers all but a
- * second class move within one decision.
+ * Remove policy @id from every class but @keep (-1: all).  Normally one
+ * class holds it; a publish cut short (a failed update, a daemon killed
+ * mid-move) can leave a copy in another, which nothing reaches but which
+ * would hold its memory.
  */
-static void grace_period(void)
+static int delete_except(const struct vpmu_policy_maps *m, __u32 id, int keep)
 {
-	syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+	int c, err = 0;
+
+	for (c = 0; c < VPMU_POLICY_CLASSES; c++)
+		if (c != keep && bpf_map_delete_elem(m->outer_fd[c], &id) &&
+		    errno != ENOENT && !err)
+			err = -errno;
+	return err;
 }
 
 int vpmu_policy_publish_fd(const struct vpmu_policy_maps *m, __u32 id, int fd)
@@ -53,16 +57,20 @@ int vpmu_policy_publish_fd(const struct vpmu_policy_maps *m, __u32 id, int fd)
 		return -errno;
 	cls = c + 1;
 	if (cur == cls)
-		return 0;
+		return delete_except(m, id, c);
 	if (bpf_map_update_elem(m->class_fd, &id, &cls, BPF_ANY))
 		return -errno;
-	if (cur) {
-		grace_period();
-		if (bpf_map_delete_elem(m->outer_fd[cur - 1], &id) &&
-		    errno != ENOENT)
-			return -errno;
-	}
-	return 0;
+	/*
+	 * A decision that read the old class may still look there.  The
+	 * kernel ends every update of a map-of-maps with synchronize_rcu()
+	 * (maybe_wait_bpf_programs(): the engine's programs run under
+	 * rcu_read_lock()), so updating the new class's entry once more,
+	 * to the same map, waits for every such decision to finish; only
+	 * then is the old version deleted.
+	 */
+	if (cur && bpf_map_update_elem(m->outer_fd[c], &id, &fd, BPF_ANY))
+		return -errno;
+	return delete_except(m, id, c);
 }
 
 int vpmu_policy_publish(const struct vpmu_policy_maps *m, __u32 id,
@@ -89,14 +97,12 @@ int vpmu_policy_drop(const struct vpmu_policy_maps *m, __u32 id)
 		return 0;
 	/*
 	 * Unreachable first, then gone.  A decision that read the class
-	 * before finds the old version or, looking again, no policy: both
-	 * are what it would have decided a moment earlier or later.
+	 * just before finds the old version or no policy: what it would
+	 * have decided a moment earlier or later.
 	 */
 	if (bpf_map_update_elem(m->class_fd, &id, &none, BPF_ANY))
 		return -errno;
-	if (bpf_map_delete_elem(m->outer_fd[cur - 1], &id) && errno != ENOENT)
-		return -errno;
-	return 0;
+	return delete_except(m, id, -1);
 }
 
 int vpmu_policy_open(const struct vpmu_policy_maps *m, __u32 id)

@@ -37,9 +37,8 @@ struct vpmu_policy_maps {
  * class, one map-of-maps update swaps the old version for the new whole.
  * A move to another class inserts the new version first, then points
  * policy_class at it, waits for the decisions that may still look in the
- * old class to end (an RCU grace period, via membarrier(2), where the
- * kernel has it), then deletes the old version; a decision that misses
- * in between looks the class up again (vpmu_policy_decide()).
+ * old class to end (an RCU grace period: the kernel ends every
+ * map-of-maps update with one), then deletes the old version.
  * Returns 0 or -errno.
  */
 int vpmu_policy_publish_fd(const struct vpmu_policy_maps *m, __u32 id, int fd);

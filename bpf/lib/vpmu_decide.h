@@ -114,7 +114,8 @@ vpmu_policy_get_header(void *policy)
 	__u32 zero = 0;
 	const struct vpmu_policy_header *h = bpf_map_lookup_elem(policy, &zero);
 
-	return h && h->space == VPMU_SPACE_HEADER ? h : NULL;
+	return h && h->space == VPMU_SPACE_HEADER &&
+	       h->magic == VPMU_POLICY_MAGIC ? h : NULL;
 }
 
 /*
@@ -138,7 +139,7 @@ static __always_inline int vpmu_decide_with(void *policy,
 	order = h->index_order;
 	if (order > VPMU_INDEX_MAX_ORDER)
 		return h->default_action;
-	hash = vpmu_index_hash(key, h->index_seed);
+	hash = vpmu_index_hash(key, h->index_mult);
 	k0 = 1 + nr + vpmu_index_bucket_of(hash, 0, order);
 	k1 = 1 + nr + vpmu_index_bucket_of(hash, 1, order);
 	b0 = bpf_map_lookup_elem(policy, &k0);

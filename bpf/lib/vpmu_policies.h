@@ -58,48 +58,54 @@ _Static_assert(VPMU_CLASS_ENTRIES(0) == 16 && VPMU_CLASS_ENTRIES(1) == 64 &&
 	       VPMU_POLICY_CLASSES == 6,
 	       "one map-of-maps per class of include/vpmu/index.h");
 
-/* One class's case: its policy, its header, and (if @q) the decision. */
+/* One class's case: its policy, its header's flags, the decision. */
 #define VPMU_CLASS_CASE(c, n)                                                 \
 	case (c) + 1:                                                         \
 		policy = bpf_map_lookup_elem(&policies_##n, &pid);            \
 		h = policy ? vpmu_policy_get_header(policy) : NULL;           \
-		if (h && q)                                                   \
-			verdict = vpmu_decide_with(policy, h, q,              \
-						   vpmu_scan_step_##n);       \
+		if (!h)                                                       \
+			break;                                                \
+		*flags = h->flags;                                            \
+		verdict = q ? vpmu_decide_with(policy, h, q,                  \
+					       vpmu_scan_step_##n) : 0;       \
 		break
 
 /*
- * Policy @pid's decision for @q (enum vpmu_action), with its header in
- * *@hp; or -1 and NULL if there is no such policy.  With @q NULL, only the
- * header.  A class move (lib/policy_maps.c) can leave a decision that
- * read the old class without the policy there: it looks once more.
+ * Policy @pid's decision for @q (enum vpmu_action), with its header's
+ * flags (VPMU_POLICY_*) in *@flags; -1 and no flags if there is no such
+ * policy.  With @q NULL, only the flags (and 0).  The flags, not the
+ * header, come back: a pointer into one of six maps would keep the
+ * verifier from merging the six paths after the switch.
+ *
+ * policy_class and the class's map can disagree only while a policy
+ * moves between classes, and lib/policy_maps.c deletes the old version
+ * only after an RCU grace period that every decision started before the
+ * move ends within: a decision finds the old version or the new.
  */
 static __always_inline int vpmu_policy_decide(__u32 pid,
 					      const struct vpmu_query *q,
-					      const struct vpmu_policy_header **hp)
+					      __u8 *flags)
 {
-	const struct vpmu_policy_header *h = NULL;
-	int verdict = -1, look;
+	const struct vpmu_policy_header *h;
+	int verdict = -1;
 	void *policy;
 	__u32 *cls;
 
-	for (look = 0; look < 2 && !h; look++) {
-		cls = bpf_map_lookup_elem(&policy_class, &pid);
-		if (!cls || !*cls)
-			break;
-		switch (*cls) {
-		VPMU_CLASS_CASE(0, 16);
-		VPMU_CLASS_CASE(1, 64);
-		VPMU_CLASS_CASE(2, 256);
-		VPMU_CLASS_CASE(3, 1024);
-		VPMU_CLASS_CASE(4, 4096);
-		VPMU_CLASS_CASE(5, 8192);
-		default:
-			break;
-		}
+	*flags = 0;
+	cls = bpf_map_lookup_elem(&policy_class, &pid);
+	if (!cls)
+		return -1;
+	switch (*cls) {
+	VPMU_CLASS_CASE(0, 16);
+	VPMU_CLASS_CASE(1, 64);
+	VPMU_CLASS_CASE(2, 256);
+	VPMU_CLASS_CASE(3, 1024);
+	VPMU_CLASS_CASE(4, 4096);
+	VPMU_CLASS_CASE(5, 8192);
+	default:
+		break;
 	}
-	*hp = h;
-	return h ? verdict : -1;
+	return verdict;
 }
 
 #endif /* VPMU_POLICIES_H */

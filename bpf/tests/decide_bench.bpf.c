@@ -48,17 +48,17 @@ static long decide_one(__u32 i, void *data)
 	struct batch *b = data;
 	__u32 k = (b->first_query + i) % BENCH_QUERIES;
 	struct vpmu_query *q = bpf_map_lookup_elem(&queries, &k);
-	const struct vpmu_policy_header *h;
+	__u8 flags;
 
 	if (!q)
 		return 1;
 	if (b->mode == BENCH_LOOP) {
 		b->allowed += q->unit_mask & 1;
 	} else if (b->mode == BENCH_FIND) {
-		vpmu_policy_decide(b->policy_id, NULL, &h);
-		b->allowed += h && q->unit_mask & 1;
+		b->allowed += !vpmu_policy_decide(b->policy_id, NULL, &flags) &&
+			      q->unit_mask & 1;
 	} else {
-		b->allowed += vpmu_policy_decide(b->policy_id, q, &h) ==
+		b->allowed += vpmu_policy_decide(b->policy_id, q, &flags) ==
 			      VPMU_ALLOW;
 	}
 	return 0;

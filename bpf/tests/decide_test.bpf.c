@@ -21,11 +21,11 @@ struct decide_args {
 SEC("syscall")
 int decide(struct decide_args *args)
 {
-	const struct vpmu_policy_header *h;
 	struct vpmu_query q;
+	__u8 flags;
 
 	__builtin_memcpy(&q, &args->q, sizeof(q));
-	args->verdict = vpmu_policy_decide(args->policy_id, &q, &h);
+	args->verdict = vpmu_policy_decide(args->policy_id, &q, &flags);
 	return 0;
 }
 

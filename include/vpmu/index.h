@@ -17,12 +17,14 @@
  *   the rest, up to the class   zero
  *
  * The index is a bucketized cuckoo hash table: a key's slot is in one of
- * two buckets, vpmu_index_bucket_of() of vpmu_index_hash(key, seed), and
- * a lookup reads both and compares all their slots.  The layout code
- * (vpmu_policy_image_build()) picks the order (at least two slots per
- * key) and the seed, and retries with another seed, then a larger order,
- * if keys do not fit; a policy that fits no order is refused, never
- * indexed partly.
+ * two buckets, vpmu_index_bucket_of() of vpmu_index_hash(key, mult), and
+ * a lookup reads both and compares all their slots.  The hash is
+ * multiply-shift (the top bits of key * mult, for an odd mult), a
+ * universal family: each multiplier lays keys out independently of the
+ * last.  The layout code (vpmu_policy_image_build()) picks the order (at
+ * least two slots per key) and the multiplier, and retries with another
+ * multiplier, then a larger order, if keys do not fit; a policy that fits
+ * no order is refused, never indexed partly.
  *
  * Size classes: the verifier turns a lookup in an array map into a few
  * inline instructions only when it knows the map's size, and a
@@ -30,8 +32,8 @@
  * map is one of VPMU_POLICY_CLASSES sizes (16 to 8192 entries, four
  * times the last but for the largest), the smallest its layout fits, and
  * each class has its own map-of-maps (bpf/lib/vpmu_policies.h).  A policy
- * takes at most four times the memory its entries need; a lookup costs no
- * call.
+ * takes at most four times the memory its entries need (or 16 entries);
+ * a lookup costs no call.
  */
 #ifndef VPMU_INDEX_H
 #define VPMU_INDEX_H
@@ -39,7 +41,10 @@
 #include "rule.h"
 
 #define VPMU_INDEX_SLOTS	4
-/* The largest index the engine reads; a layout must also fit a class. */
+/*
+ * The largest index the engine reads (a bucket number is at most the 12
+ * bits vpmu_index_bucket_of() takes); a layout must also fit a class.
+ */
 #define VPMU_INDEX_MAX_ORDER	12
 
 /*
@@ -98,26 +103,22 @@ static inline __u64 vpmu_index_slot(__u32 key, __u32 first, __u32 count)
 	       (__u64)(count & 0xffff) << 48;
 }
 
-/*
- * Both buckets come from one multiply: bucket 0 from the low bits (the
- * product's low half mixed with its high half), bucket 1 from bits 51:40
- * (the product's high half, its best-mixed bits).
- */
-static inline __u64 vpmu_index_hash(__u32 key, __u32 seed)
+static inline __u64 vpmu_index_hash(__u32 key, __u64 mult)
 {
-	__u64 x = ((__u64)seed << 32 | key) * 0x9e3779b97f4a7c15ULL;
-
-	return x ^ (x >> 32);
+	return key * mult;
 }
 
-#define VPMU_INDEX_BUCKET1_SHIFT 40
-
-/* Bucket @which (0 or 1) of @hash in an index of 1 << @order buckets. */
+/*
+ * Bucket @which (0 or 1) of @hash in an index of 1 << @order buckets
+ * (@order at most VPMU_INDEX_MAX_ORDER): the top @order bits of bits
+ * 63:52 for bucket 0, of bits 51:40 for bucket 1.  Multiply-shift takes
+ * the top bits of the product, where every key bit has had its effect.
+ */
 static inline __u32 vpmu_index_bucket_of(__u64 hash, int which, __u32 order)
 {
-	__u64 mask = (1ull << order) - 1;
+	__u64 top12 = which ? (hash >> 40) & 0xfff : hash >> 52;
 
-	return (which ? hash >> VPMU_INDEX_BUCKET1_SHIFT : hash) & mask;
+	return top12 >> (VPMU_INDEX_MAX_ORDER - order);
 }
 
 #endif /* VPMU_INDEX_H */

@@ -21,8 +21,8 @@
  * layout): entry 0 is the header (struct vpmu_policy_header), the rules
  * sorted by key follow from entry 1, and the key index that finds a key's
  * rules in two reads comes after them.  One map per policy, swapped whole
- * in the policies map-of-maps, so the engine never sees a half-written
- * policy.
+ * in its size class's map-of-maps, so the engine never sees a
+ * half-written policy.
  *
  * arm64 event ranges are compiled into one rule per event by the daemon
  * (kind VPMU_KIND_ARM64_EVENT); ranges wider than VPMU_MAX_RULES allow
@@ -84,11 +84,15 @@ struct vpmu_rule {
 #define VPMU_POLICY_AUDIT(level) \
 	((((level) + 1) << VPMU_POLICY_AUDIT_SHIFT) & VPMU_POLICY_AUDIT_MASK)
 
+/* A header's magic: a zeroed entry 0 (a map not yet written) is none. */
+#define VPMU_POLICY_MAGIC	0x756d7076u	/* "vpmu" */
+
 /*
  * Entry 0 of a policy: what a decision needs before any rule.  The size
  * of a rule, so that every entry of the policy's map is one value size;
  * the first bytes line up with a rule's so that the header sorts first.
- * A compiler fills the first four fields; the index fields are the
+ * A compiler fills nr_rules, default_action and flags (and space and
+ * magic, through vpmu_policy_header()); the index fields are the
  * layout's (vpmu_policy_image_build()), which chooses them.
  */
 struct vpmu_policy_header {
@@ -97,8 +101,9 @@ struct vpmu_policy_header {
 	__u8 default_action;	/* enum vpmu_action */
 	__u8 flags;		/* VPMU_POLICY_* */
 	__u8 index_order;	/* the key index has 1 << index_order buckets */
-	__u32 index_seed;	/* the key index's hash seed */
-	__u8 pad[20];
+	__u64 index_mult;	/* the key index's hash multiplier (odd) */
+	__u32 magic;		/* VPMU_POLICY_MAGIC */
+	__u8 pad[12];
 };
 
 static inline struct vpmu_policy_header
@@ -106,7 +111,8 @@ vpmu_policy_header(__u32 nr_rules, __u8 default_action)
 {
 	struct vpmu_policy_header h = { .nr_rules = nr_rules,
 					.space = VPMU_SPACE_HEADER,
-					.default_action = default_action };
+					.default_action = default_action,
+					.magic = VPMU_POLICY_MAGIC };
 
 	return h;
 }

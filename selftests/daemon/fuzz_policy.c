@@ -93,8 +93,8 @@ static void check_tenant(const struct tenant *t, enum vpmu_target target)
 	}
 	h = tenant_header(t);
 	CHECK(h.nr_rules == t->nr && h.space == VPMU_SPACE_HEADER &&
-	      h.default_action == t->default_action && !h.index_order &&
-	      !h.index_seed);
+	      h.default_action == t->default_action &&
+	      h.magic == VPMU_POLICY_MAGIC && !h.index_order && !h.index_mult);
 	flags = vpmu_policy_flags(t->rules, t->nr);
 	if (t->nested == NESTED_ALL)
 		flags = VPMU_POLICY_NESTED;

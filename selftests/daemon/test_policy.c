@@ -121,7 +121,8 @@ static void expect_rules(const struct tenant *t, const char *what,
 {
 	struct vpmu_policy_header h,
 		wh = { .nr_rules = nr, .space = VPMU_SPACE_HEADER,
-		       .default_action = def, .flags = flags };
+		       .default_action = def, .flags = flags,
+		       .magic = VPMU_POLICY_MAGIC };
 	bool ok = true;
 	size_t i;
 

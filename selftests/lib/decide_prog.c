@@ -43,6 +43,11 @@ bool dp_start(int checks)
 	return true;
 }
 
+int dp_prog_fd(void)
+{
+	return bpf_program__fd(skel->progs.decide);
+}
+
 void dp_close(void)
 {
 	decide_test__destroy(skel);

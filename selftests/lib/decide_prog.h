@@ -25,6 +25,8 @@ enum { K_GP, K_FIXED, K_CYCLE, K_PROBE };
  */
 bool dp_start(int checks);
 void dp_close(void);
+/* The decision program, e.g. to inspect its instructions. */
+int dp_prog_fd(void);
 
 /* The id dp_publish() and dp_load() publish as, and its maps. */
 #define DP_POLICY_ID 1

@@ -148,3 +148,24 @@ int pt_host_pmu_errno(void)
 	close(fd);
 	return 0;
 }
+
+int pt_xlated_calls(int prog_fd, const char *callee)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+	char cmd[128], line[512];
+	int n = 0;
+	FILE *f;
+
+	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "bpftool prog dump xlated id %u 2>/dev/null",
+		 info.id);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, ") call ") && strstr(line, callee))
+			n++;
+	return pclose(f) ? -1 : n;
+}

@@ -37,6 +37,14 @@ uint64_t pt_find_vm(int vms_fd, uint64_t cg);
  */
 bool pt_unprivileged_load_refused(void *(*open_and_load)(void));
 
+/*
+ * Calls to a function whose name contains @callee in program @prog_fd as
+ * the kernel runs it (bpftool's xlated dump, names from kallsyms), e.g.
+ * "array_map_lookup_elem": a map lookup the verifier did not inline.
+ * -1 if bpftool cannot dump it.
+ */
+int pt_xlated_calls(int prog_fd, const char *callee);
+
 /* 0 if this kernel can count hardware instructions, else the errno. */
 int pt_host_pmu_errno(void);
 

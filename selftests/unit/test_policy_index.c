@@ -24,6 +24,7 @@
 #include "../../include/vpmu/index.h"
 #include "../../lib/policy_image.h"
 #include "../lib/decide_prog.h"
+#include "../lib/policy_test.h"
 #include "../lib/tap.h"
 
 static struct vpmu_rule rules[VPMU_MAX_RULES + 1];
@@ -64,49 +65,64 @@ static void full_space(__u8 space, __u32 stride, const char *what)
 		  what, VPMU_MAX_RULES);
 }
 
+/*
+ * Event 2 in each space: the space's own rule denies it (default allow),
+ * and the other two spaces' rules for event 2 allow it, so a query that
+ * found another space's rule would be allowed.
+ */
 static void one_event_three_spaces(void)
 {
-	struct vpmu_query q = dp_qx86(2, 0);
+	static const __u8 spaces[] = { VPMU_SPACE_X86_GP, VPMU_SPACE_X86_FIXED,
+				       VPMU_SPACE_ARM64 };
+	static const char *const names[] = { "x86 GP", "x86 fixed", "arm64" };
+	static const __u8 kinds[] = { K_GP, K_FIXED, K_GP };
+	struct vpmu_query q;
+	unsigned int s, t;
+	int got[3];
 
-	rules[0] = dp_x86(2, 0, 0, VPMU_DENY, 0);
-	rules[1] = (struct vpmu_rule){ .event = 2, .space = VPMU_SPACE_X86_FIXED,
-				       .action = VPMU_ALLOW,
-				       .kinds = VPMU_KIND_ANY };
-	rules[2] = dp_arm(2, VPMU_DENY, VPMU_KIND_ANY, 0);
-	dp_load(rules, 3, VPMU_DENY);
-	tap_check(dp_decide(&q) == VPMU_DENY, "x86 GP event 2: its own rule");
-	q.space = VPMU_SPACE_X86_FIXED;
-	q.kind = K_FIXED;
-	tap_check(dp_decide(&q) == VPMU_ALLOW, "x86 fixed counter 2: its own rule");
-	q = dp_qarm(2, K_GP);
-	rules[2].action = VPMU_ALLOW;
-	dp_load(rules, 3, VPMU_DENY);
-	tap_check(dp_decide(&q) == VPMU_ALLOW, "arm64 event 2: its own rule");
+	for (s = 0; s < 3; s++) {
+		for (t = 0; t < 3; t++)
+			rules[t] = (struct vpmu_rule){
+				.event = 2, .space = spaces[t],
+				.action = s == t ? VPMU_DENY : VPMU_ALLOW,
+				.kinds = VPMU_KIND_ANY };
+		dp_load(rules, 3, VPMU_ALLOW);
+		for (t = 0; t < 3; t++) {
+			q = (struct vpmu_query){ .event = 2, .space = spaces[t],
+						 .kind = kinds[t] };
+			got[t] = dp_decide(&q);
+		}
+		tap_check(got[s] == VPMU_DENY && got[(s + 1) % 3] == VPMU_ALLOW &&
+				  got[(s + 2) % 3] == VPMU_ALLOW,
+			  "event 2 in %s: its own rule, not the other spaces'",
+			  names[s]);
+	}
 }
 
-/* The seed the layout tries first: that of a policy nothing collides in. */
-static __u32 first_seed(void)
+/* The multiplier the layout tries first: where nothing collides. */
+static __u64 first_mult(void)
 {
 	struct vpmu_policy_header h = vpmu_policy_header(1, VPMU_ALLOW);
 	struct vpmu_policy_image img;
-	__u32 seed;
+	__u64 mult;
 
 	rules[0] = dp_arm(1, VPMU_DENY, VPMU_KIND_ANY, 0);
 	if (vpmu_policy_image_build(&img, &h, rules, 1))
 		tap_bail("laying out one rule failed");
-	seed = img.entries[0].header.index_seed;
+	mult = img.entries[0].header.index_mult;
 	vpmu_policy_image_free(&img);
-	return seed;
+	return mult;
 }
 
 /*
- * 16 keys whose two buckets are the same two under the first seed: eight
- * slots for sixteen keys, so the layout must move to another seed.
+ * 16 keys whose two buckets are the same two under the first multiplier:
+ * eight slots for sixteen keys, so the layout must take another.
  */
 static void colliding_keys(void)
 {
 	struct vpmu_policy_header h = vpmu_policy_header(16, VPMU_ALLOW);
-	__u32 seed = first_seed(), order = 3, n = 0, ev, b0 = 0, b1 = 0;
+	__u32 order = 3, n = 0, ev, b0 = 0, b1 = 0;
+	__u64 mult = first_mult();
 	unsigned int i, wrong = 0;
 	struct vpmu_policy_image img;
 	struct vpmu_query q;
@@ -115,7 +131,7 @@ static void colliding_keys(void)
 
 	for (ev = 0; ev <= 0xffff && n < 16; ev++) {
 		hash = vpmu_index_hash(vpmu_index_key(VPMU_SPACE_ARM64, ev),
-				       seed);
+				       mult);
 		if (!n) {
 			b0 = vpmu_index_bucket_of(hash, 0, order);
 			b1 = vpmu_index_bucket_of(hash, 1, order);
@@ -128,9 +144,9 @@ static void colliding_keys(void)
 	if (n < 16)
 		tap_bail("found only %u colliding arm64 events", n);
 	err = vpmu_policy_image_build(&img, &h, rules, n);
-	tap_check(!err && img.entries[0].header.index_seed != seed &&
-			  img.entries[0].header.index_order >= order,
-		  "16 keys in the same two buckets: laid out with another seed (%d)",
+	tap_check(!err && img.entries[0].header.index_mult != mult &&
+			  img.entries[0].header.index_order == order,
+		  "16 keys in the same two buckets: another multiplier, same order (%d)",
 		  err);
 	vpmu_policy_image_free(&img);
 	dp_load(rules, n, VPMU_ALLOW);
@@ -179,10 +195,21 @@ static void event_beyond_index(void)
 {
 	struct vpmu_query q = dp_qarm(VPMU_INDEX_EVENT_MAX + 1, K_GP);
 
+	struct vpmu_policy_header h = vpmu_policy_header(1, VPMU_ALLOW);
+	struct vpmu_policy_image img;
+	__u32 first, count;
+
 	rules[0] = dp_arm(0, VPMU_DENY, VPMU_KIND_ANY, 0);
 	dp_load(rules, 1, VPMU_ALLOW);
 	tap_check(dp_decide(&q) == VPMU_ALLOW,
-		  "an event beyond the index finds no rule (key 0 is empty)");
+		  "an event beyond the index decides the default");
+	/* Not only thanks to the scan's key guard: the index has no key 0. */
+	if (vpmu_policy_image_build(&img, &h, rules, 1))
+		tap_bail("laying out one rule failed");
+	tap_check(!vpmu_index_key(VPMU_SPACE_ARM64, VPMU_INDEX_EVENT_MAX + 1) &&
+			  vpmu_policy_image_lookup(&img, 0, &first, &count) == -ENOENT,
+		  "it has key 0, which no slot holds (empty slots are 0)");
+	vpmu_policy_image_free(&img);
 }
 
 /* Damaged maps: the decision is the header's default or "no policy". */
@@ -202,6 +229,7 @@ static void damaged_headers(void)
 	tap_check(dp_decide(&q) == VPMU_ALLOW,
 		  "an index order past the maximum decides the default");
 	/* Entry 0 overwritten with something that is not a header. */
+	img.entries[0].header.index_order = 0;
 	fd = vpmu_policy_image_map(&img, "test_policy");
 	img.entries[0].header.space = VPMU_SPACE_ARM64;
 	if (fd >= 0)
@@ -209,6 +237,14 @@ static void damaged_headers(void)
 	dp_publish(fd);
 	TAP_CHECK_EQ(dp_decide(&q), -1,
 		     "a map whose entry 0 is no header is no policy");
+	/* Entry 0 all zero, as in a map whose header is not written yet. */
+	fd = vpmu_policy_image_map(&img, "test_policy");
+	memset(&img.entries[0], 0, sizeof(img.entries[0]));
+	if (fd >= 0)
+		bpf_map_update_elem(fd, &zero, &img.entries[0], BPF_ANY);
+	dp_publish(fd);
+	TAP_CHECK_EQ(dp_decide(&q), -1,
+		     "a map whose header is not written yet is no policy");
 	vpmu_policy_image_free(&img);
 }
 
@@ -217,6 +253,18 @@ static void damaged_headers(void)
  * that grows moves to its new class and leaves the old one; a dropped
  * policy is gone from both maps.
  */
+/* The point of the size classes: no map lookup left as a call. */
+static void inlined_lookups(void)
+{
+	int n = pt_xlated_calls(dp_prog_fd(), "map_lookup_elem");
+
+	if (n < 0)
+		tap_skip("bpftool cannot dump the program", "lookups inlined");
+	else
+		TAP_CHECK_EQ(n, 0,
+			     "every map lookup of the decision is inline code, not a call");
+}
+
 static void classes(void)
 {
 	struct vpmu_policy_maps m = dp_maps();
@@ -289,7 +337,7 @@ static void sizes(void)
 
 int main(void)
 {
-	if (!dp_start(23))
+	if (!dp_start(26))
 		return tap_finish();
 	full_space(VPMU_SPACE_ARM64, 1, "arm64 events 0..4095");
 	full_space(VPMU_SPACE_X86_GP, 1, "x86 selects 0..0xfff");
@@ -299,6 +347,7 @@ int main(void)
 	refused_layouts();
 	event_beyond_index();
 	damaged_headers();
+	inlined_lookups();
 	classes();
 	sizes();
 	dp_close();
