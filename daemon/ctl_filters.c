@@ -205,10 +205,8 @@ int ctl_detach(struct ctl *c)
 
 int ctl_unpin(struct ctl *c)
 {
-	struct vpmu_daemon st = { 0 };
-	char p[PATH_MAX];
-	__u32 zero = 0;
-	int fd;
+	__u32 raw = 0;
+	pid_t pid;
 
 	if (!ctl_engine_pinned(c))
 		return 1;
@@ -217,16 +215,11 @@ int ctl_unpin(struct ctl *c)
 	 * must come off too.  Only the daemon map's pid is needed, and it
 	 * leads struct vpmu_daemon in every version.
 	 */
-	snprintf(p, sizeof(p), "%s/%s", c->cfg.pin_dir,
-		 engine_map_names[EM_DAEMON]);
-	fd = bpf_obj_get(p);
-	if (fd >= 0) {
-		bpf_map_lookup_elem(fd, &zero, &st);
-		close(fd);
-	}
-	if (st.pid > 0 && !kill(st.pid, 0)) {
+	engine_pinned_u32(c->cfg.pin_dir, EM_DAEMON, &raw);
+	pid = (__s32)raw;
+	if (pid > 0 && !kill(pid, 0)) {
 		fprintf(stderr, "vpmuctl: vpmu-policyd (pid %d) is running; stop it first\n",
-			st.pid);
+			pid);
 		return 1;
 	}
 	engine_unpin(c->cfg.pin_dir);

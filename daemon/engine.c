@@ -149,29 +149,59 @@ bool engine_pinned(const char *pin_dir)
 
 /*
  * An engine pinned by another version may have other maps: say so by
- * its ABI, from the one map every version has, before looking for the
- * others.
+ * its ABI, from the one map every version has (config, ABI version
+ * first), before looking for the others.
  */
-static int check_pinned_abi(struct engine *e, char *why, size_t len)
+int engine_pinned_u32(const char *pin_dir, enum engine_map m, __u32 *out)
 {
-	struct vpmu_config c = { 0 };
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info), zero = 0;
 	char p[PATH_MAX];
-	__u32 zero = 0;
+	void *value;
 	int fd, err = 0;
 
-	pin_path(e, engine_map_names[EM_CONFIG], p);
+	snprintf(p, sizeof(p), "%s/%s", pin_dir, engine_map_names[m]);
 	fd = bpf_obj_get(p);
 	if (fd < 0)
-		return 0;	/* reported with the others */
-	if (bpf_map_lookup_elem(fd, &zero, &c) ||
-	    c.abi_version != VPMU_ABI_VERSION) {
-		snprintf(why, len,
-			 "the engine pinned at %s has ABI %u, this daemon %u: stop its VMs' policy with 'vpmuctl unpin' first",
-			 e->pin_dir, c.abi_version, VPMU_ABI_VERSION);
-		err = -EPROTO;
+		return -errno;
+	/* Its value size may be another version's: read all of it. */
+	if (bpf_map_get_info_by_fd(fd, &info, &len)) {
+		err = -errno;
+		goto out;
 	}
+	if (info.key_size != sizeof(zero) || info.value_size < sizeof(*out)) {
+		err = -EPROTO;
+		goto out;
+	}
+	value = calloc(1, info.value_size);
+	if (!value) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (bpf_map_lookup_elem(fd, &zero, value))
+		err = -errno;
+	else
+		memcpy(out, value, sizeof(*out));
+	free(value);
+out:
 	close(fd);
 	return err;
+}
+
+static int check_pinned_abi(struct engine *e, char *why, size_t len)
+{
+	__u32 abi = 0;
+	int err = engine_pinned_u32(e->pin_dir, EM_CONFIG, &abi);
+
+	if (err == -ENOENT)
+		return 0;	/* reported with the other maps */
+	if (err || abi != VPMU_ABI_VERSION) {
+		snprintf(why, len,
+			 "the engine pinned at %s has ABI %u, this daemon %u: stop its VMs' policy with 'vpmuctl unpin' first",
+			 e->pin_dir, abi, VPMU_ABI_VERSION);
+		return -EPROTO;
+	}
+	return 0;
 }
 
 int engine_adopt(struct engine *e, const char *pin_dir, char *why, size_t len)

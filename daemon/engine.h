@@ -49,6 +49,11 @@ void engine_log_setup(void);
  * kvm_pmu_policy_ops struct_ops type.
  */
 bool engine_unsupported(const char *pin_dir, char *why, size_t len);
+/*
+ * The first u32 of entry 0 of pinned map @m, whatever its value size (an
+ * engine of another ABI version): 0, or -errno (-EPROTO: not such a map).
+ */
+int engine_pinned_u32(const char *pin_dir, enum engine_map m, __u32 *out);
 /* Whether an engine is pinned at @pin_dir. */
 bool engine_pinned(const char *pin_dir);
 /*
