@@ -200,6 +200,54 @@ static void consume(void)
 	ring_buffer__consume(rb);
 }
 
+/*
+ * KVM creates a perf event, and so asks the policies (where stock KVM
+ * asks its static filter), for every counter a PMCR write resets, also
+ * for counters the guest never programmed: their PMEVTYPER holds KVM's
+ * reset-unknown pattern, 0x1de7ec7edbadc0de, event 0xc0de.
+ */
+#define KVM_RESET_UNKNOWN_EVENT 0xc0de
+
+/*
+ * The audit entries of @vm are the events its guest programmed
+ * (pmu_guest_measure(): INST_RETIRED, CPU_CYCLES on an event counter and
+ * on the cycle counter; SW_INCR is decided only when the guest
+ * increments, and it does not here), each on the side it got under a
+ * policy denying INST_RETIRED only, and KVM's reset value of the others.
+ */
+static void check_audit_of(uint64_t vm)
+{
+	int fd = bpf_map__fd(eng->maps.audit), n = 0, wrong = 0;
+	struct vpmu_audit_key k, next, *prev = NULL;
+	struct vpmu_audit_val v;
+	bool bad;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (k.vm_id != vm || bpf_map_lookup_elem(fd, &k, &v))
+			continue;
+		n++;
+		if (k.space != VPMU_SPACE_ARM64)
+			bad = true;
+		else if (k.event == PMU_EV_INST_RETIRED)
+			bad = !v.denied || v.allowed;
+		else if (k.event == PMU_EV_CPU_CYCLES ||
+			 k.event == KVM_RESET_UNKNOWN_EVENT)
+			bad = !v.allowed || v.denied;
+		else
+			bad = true;
+		wrong += bad;
+		if (bad)
+			tap_diag("  event 0x%x space %u: %llu allowed, %llu denied",
+				 k.event, k.space, (unsigned long long)v.allowed,
+				 (unsigned long long)v.denied);
+	}
+	tap_check(n == 3 && !wrong,
+		  "audit of X's VM: INST_RETIRED denied, CPU_CYCLES allowed, unprogrammed counters' reset value allowed, nothing else (%d entries)",
+		  n);
+}
+
 /* The id of the newest VM created from cgroup @cg, from VM_INIT records. */
 static uint64_t newest_vm(uint64_t cg)
 {
@@ -248,7 +296,7 @@ int main(void)
 		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
 	kvmt_vm_free(vm);
 	tap_libbpf_quiet();
-	tap_plan(21);
+	tap_plan(22);
 
 	eng = vpmu_engine__open_and_load();
 	if (!tap_check(eng != NULL, "the verifier accepts the engine"))
@@ -289,6 +337,7 @@ int main(void)
 	tap_check(av.denied > 0 && av.allowed == 0,
 		  "audit counts X's INST_RETIRED as denied (%llu denied, %llu allowed)",
 		  (unsigned long long)av.denied, (unsigned long long)av.allowed);
+	check_audit_of(vm_x);
 	consume();
 	for (i = 0; i < nr_recs; i++)
 		if (recs[i].type == VPMU_REC_DECISION && recs[i].vm_id == vm_x &&
