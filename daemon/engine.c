@@ -147,11 +147,6 @@ bool engine_pinned(const char *pin_dir)
 	return !access(p, F_OK);
 }
 
-/*
- * An engine pinned by another version may have other maps: say so by
- * its ABI, from the one map every version has (config, ABI version
- * first), before looking for the others.
- */
 int engine_pinned_u32(const char *pin_dir, enum engine_map m, __u32 *out)
 {
 	struct bpf_map_info info = { 0 };
@@ -188,6 +183,11 @@ out:
 	return err;
 }
 
+/*
+ * An engine pinned by another version may have other maps: say so by
+ * its ABI, from the one map every version has (config, ABI version
+ * first), before looking for the others.
+ */
 static int check_pinned_abi(struct engine *e, char *why, size_t len)
 {
 	__u32 abi = 0;

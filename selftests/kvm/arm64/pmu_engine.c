@@ -276,11 +276,22 @@ static struct deltas slice(struct kvmt_vcpu *vcpu, struct deltas *last)
 	return d;
 }
 
+/* Run one slice and check it counted exactly @inst and @cycles. */
+static void expect_slice(struct kvmt_vcpu *vcpu, struct deltas *last,
+			 uint64_t inst, uint64_t cycles, const char *what)
+{
+	struct deltas d = slice(vcpu, last);
+
+	tap_check(d.inst == inst && d.cycles == cycles,
+		  "%s (inst %llu, cycles %llu)", what,
+		  (unsigned long long)d.inst, (unsigned long long)d.cycles);
+}
+
 int main(void)
 {
 	struct vpmu_rule deny_inst = deny_arm(PMU_EV_INST_RETIRED);
 	struct vpmu_rule deny_cycles = deny_arm(PMU_EV_CPU_CYCLES);
-	struct deltas last = { 0, 0 }, d;
+	struct deltas last = { 0, 0 };
 	struct vpmu_audit_val av = { 0, 0 };
 	struct vpmu_audit_key ak = { 0 };
 	uint64_t cg_x, cg_y, vm_x, vm_y;
@@ -349,25 +360,19 @@ int main(void)
 
 	/* A VM's own entry wins over its cgroup, from the next slice. */
 	vm = vm_in(CG_Y, &vcpu, guest_slices);
-	d = slice(vcpu, &last);
-	tap_check(d.inst == EXACT && d.cycles == EXACT, "slice 0: Y counts");
+	expect_slice(vcpu, &last, EXACT, EXACT, "slice 0: Y counts");
 	vm_y = newest_vm(cg_y);
 	bpf_map_update_elem(bpf_map__fd(eng->maps.vm_policy), &vm_y, &vmv, BPF_ANY);
 	refresh(vm_y);
-	d = slice(vcpu, &last);
-	tap_check(d.inst == 0 && d.cycles == EXACT,
-		  "slice 1: the VM's own entry applies (inst %llu, cycles %llu)",
-		  (unsigned long long)d.inst, (unsigned long long)d.cycles);
+	expect_slice(vcpu, &last, 0, EXACT,
+		     "slice 1: the VM's own entry applies");
 
 	/* Swap the policy's rules whole while the guest runs. */
 	set_policy(POL_DENY_INST, new_policy(VPMU_ALLOW, &deny_cycles, 1));
 	refresh(vm_y);
-	d = slice(vcpu, &last);
-	tap_check(d.inst == EXACT && d.cycles == 0,
-		  "slice 2: the swapped policy applies whole (inst %llu, cycles %llu)",
-		  (unsigned long long)d.inst, (unsigned long long)d.cycles);
-	d = slice(vcpu, &last);
-	tap_check(d.inst == EXACT && d.cycles == 0, "slice 3: and stays");
+	expect_slice(vcpu, &last, EXACT, 0,
+		     "slice 2: the swapped policy applies whole");
+	expect_slice(vcpu, &last, EXACT, 0, "slice 3: and stays");
 	/*
 	 * Into a larger size class and back, between slices: each slice
 	 * counts under exactly one version, and a lost policy would show
@@ -375,16 +380,12 @@ int main(void)
 	 */
 	set_policy(POL_DENY_INST, big_policy());
 	refresh(vm_y);
-	d = slice(vcpu, &last);
-	tap_check(d.inst == 0 && d.cycles == EXACT,
-		  "slice 4: moved to a 300-rule policy (another class), whole (inst %llu, cycles %llu)",
-		  (unsigned long long)d.inst, (unsigned long long)d.cycles);
+	expect_slice(vcpu, &last, 0, EXACT,
+		     "slice 4: moved to a 300-rule policy (another class), whole");
 	set_policy(POL_DENY_INST, new_policy(VPMU_ALLOW, &deny_cycles, 1));
 	refresh(vm_y);
-	d = slice(vcpu, &last);
-	tap_check(d.inst == EXACT && d.cycles == 0,
-		  "slice 5: and back to one rule, whole (inst %llu, cycles %llu)",
-		  (unsigned long long)d.inst, (unsigned long long)d.cycles);
+	expect_slice(vcpu, &last, EXACT, 0,
+		     "slice 5: and back to one rule, whole");
 	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
 	kvmt_vm_free(vm);
 	tap_check(bpf_map_lookup_elem(bpf_map__fd(eng->maps.vm_policy), &vm_y,
