@@ -161,6 +161,27 @@ static int hand_cases(void)
 		n0 += 2;
 	}
 
+	/*
+	 * Intel IN_TX/IN_TXCP (bits 32, 33): KVM reports the event as select
+	 * bits 7:0 and leaves these in the raw selector, so an event rule
+	 * still matches and a condition can single them out.
+	 */
+	{
+		struct vpmu_rule tx = dp_x86(0x2e, 0, 0, VPMU_DENY, 0);
+		struct vpmu_query q = dp_qx86(0x2e, 0x41);
+
+		POLICY(VPMU_ALLOW, dp_x86(0x2e, 0, 0, VPMU_DENY, 0));
+		q.raw_selector |= 1ull << 32 | 1ull << 33;
+		EXPECT("LLC misses with IN_TX|IN_TXCP set: still event 0x2e, denied", q,
+		       VPMU_DENY);
+		tx.sel_mask = tx.sel_match = 1ull << 32;
+		POLICY(VPMU_ALLOW, tx);
+		EXPECT("an IN_TX condition matches the selector with IN_TX", q, VPMU_DENY);
+		q.raw_selector &= ~(1ull << 32);
+		EXPECT("... and not one without it", q, VPMU_ALLOW);
+		n0 += 3;
+	}
+
 	/* Fixed counters by index; kinds keep GP rules off them. */
 	{
 		struct vpmu_rule fx = dp_x86(1, 0, 0, VPMU_DENY, 0);

@@ -8,7 +8,6 @@
  *   override        [0] event, [1] verdict + 1: policy_a returns that raw
  *                   verdict for that event (to test invalid verdicts)
  *   vms             what vm_init/vm_destroy reported, by VM id
- *   load_mask       [0]: counters policy_a's pmu_load keeps disabled
  *   stats           decision and call counters (enum policy_stat)
  *
  * policy_a's nested_reprogram asks for every counter, since its verdicts
@@ -46,13 +45,6 @@ struct {
 	__type(key, __u64);
 	__type(value, struct vm_rec);
 } vms SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} load_mask SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -120,22 +112,6 @@ int BPF_PROG(filter_b, const struct kvm_pmu_event_ctx *ev)
 	return decide(&deny_b, ev);
 }
 
-SEC("struct_ops/pmu_load")
-__u64 BPF_PROG(pmu_load_a, const struct kvm_pmu_vcpu_ctx *vcpu)
-{
-	__u32 k = 0;
-	__u64 *mask = bpf_map_lookup_elem(&load_mask, &k);
-
-	count(STAT_LOADS);
-	return mask ? *mask : 0;
-}
-
-SEC("struct_ops/pmu_put")
-void BPF_PROG(pmu_put_a, const struct kvm_pmu_vcpu_ctx *vcpu)
-{
-	count(STAT_PUTS);
-}
-
 SEC("struct_ops/nested_reprogram")
 __u64 BPF_PROG(nested_reprogram_a, const struct kvm_pmu_vcpu_ctx *vcpu)
 {
@@ -167,8 +143,6 @@ void BPF_PROG(vm_destroy_a, const struct kvm_pmu_vm_ctx *vm)
 SEC(".struct_ops.link")
 struct kvm_pmu_policy_ops policy_a = {
 	.event_filter = (void *)filter_a,
-	.pmu_load = (void *)pmu_load_a,
-	.pmu_put = (void *)pmu_put_a,
 	.nested_reprogram = (void *)nested_reprogram_a,
 	.vm_init = (void *)vm_init_a,
 	.vm_destroy = (void *)vm_destroy_a,

@@ -28,13 +28,9 @@ enum policy_stat {
 	STAT_STATIC_DENIED_SEEN,
 	STAT_HYP_CALLS,
 	STAT_NESTED_CALLS,
-	STAT_LOADS,		/* pmu_load calls */
-	STAT_PUTS,		/* pmu_put calls */
 	STAT_NESTED_REPROGRAMS,	/* nested_reprogram calls */
 	NR_POLICY_STATS,
 };
-
-/* load_mask[0]: what policy_a's pmu_load returns (counters to disable). */
 
 /* The refresh SYSCALL program's context. */
 struct refresh_args {

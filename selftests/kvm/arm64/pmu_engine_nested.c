@@ -99,15 +99,9 @@ int main(void)
 	uint64_t inst, cycles;
 	struct vpmu_engine *eng;
 	struct bpf_link *link;
-	struct kvmt_vm *vm;
 	__u32 zero = 0;
 
-	vm = kvmt_vm_create();
-	if (!vm)
-		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
-	if (!kvmt_has_cap(vm, KVM_CAP_ARM_EL2))
-		tap_skip_all("KVM offers no nested virtualization (boot with kvm-arm.mode=nested)");
-	kvmt_vm_free(vm);
+	kvmt_require_el2();
 	tap_libbpf_quiet();
 	tap_plan(4);
 

@@ -219,13 +219,7 @@ static void test_vm_allowlist(void)
 
 int main(void)
 {
-	struct kvmt_vm *vm = kvmt_vm_create();
-
-	if (!vm)
-		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
-	if (!kvmt_has_cap(vm, KVM_CAP_ARM_EL2))
-		tap_skip_all("KVM offers no nested virtualization (boot with kvm-arm.mode=nested)");
-	kvmt_vm_free(vm);
+	kvmt_require_el2();
 	if (access("/usr/sbin/bpftool", X_OK))
 		tap_skip_all("no bpftool in this guest");
 	tap_plan(5 + 4 + 5 + 1);

@@ -86,15 +86,9 @@ int main(void)
 	struct test_policy *skel;
 	struct nested_result r;
 	struct bpf_link *link;
-	struct kvmt_vm *vm;
 	__u8 one = 1;
 
-	vm = kvmt_vm_create();
-	if (!vm)
-		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
-	if (!kvmt_has_cap(vm, KVM_CAP_ARM_EL2))
-		tap_skip_all("KVM offers no nested virtualization (boot with kvm-arm.mode=nested on an FEAT_NV2 CPU)");
-	kvmt_vm_free(vm);
+	kvmt_require_el2();
 	tap_plan(14);
 
 	skel = test_policy__open_and_load();

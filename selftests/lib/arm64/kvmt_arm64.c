@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "../tap.h"
 #include "kvmt_arm64.h"
 
 #define CORE_REG(x)                                            \
@@ -154,4 +155,15 @@ const char *kvmt_arch_exit_reason(struct kvmt_vcpu *vcpu)
 		snprintf(buf, sizeof(buf), "exit reason %u", run->exit_reason);
 	}
 	return buf;
+}
+
+void kvmt_require_el2(void)
+{
+	struct kvmt_vm *vm = kvmt_vm_create();
+
+	if (!vm)
+		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
+	if (!kvmt_has_cap(vm, KVM_CAP_ARM_EL2))
+		tap_skip_all("KVM offers no nested virtualization (boot with kvm-arm.mode=nested on an FEAT_NV2 CPU)");
+	kvmt_vm_free(vm);
 }

@@ -29,4 +29,10 @@ void kvmt_set_reg(struct kvmt_vcpu *vcpu, uint64_t id, uint64_t val);
 int kvmt_pmu_filter(struct kvmt_vcpu *vcpu, uint16_t base, uint16_t nevents,
 		    uint8_t action);
 
+/*
+ * End the test as skipped (TAP "1..0 # SKIP") unless KVM can create a VM
+ * whose vCPUs have EL2 (nested virtualization, kvm-arm.mode=nested).
+ */
+void kvmt_require_el2(void);
+
 #endif /* VPMU_KVMT_ARM64_H */
