@@ -25,6 +25,8 @@
 #define X86_SEL_EDGE	(1ULL << 18)
 #define X86_SEL_INV	(1ULL << 23)
 #define X86_SEL_CMASK	(0xffULL << 24)
+#define INTEL_SEL_IN_TX		(1ULL << 32)
+#define INTEL_SEL_IN_TXCP	(1ULL << 33)
 /* x86 FIXED_CTR_CTRL, one counter's field. */
 #define FIXED_CTRL_OS	(1ULL << 0)
 #define FIXED_CTRL_USR	(1ULL << 1)
@@ -35,6 +37,7 @@
 
 #define ARM64_EVENT_MAX	0xffffULL
 #define X86_SELECT_MAX	0xfffULL	/* AMD's bits 35:32 as 11:8 */
+#define INTEL_SELECT_MAX 0xffULL	/* Intel's bits 35:32 are modifiers */
 #define X86_FIXED_MAX	31ULL
 
 static const char *const tenant_keys[] = {
@@ -47,7 +50,8 @@ static const char *const clause_keys[] = {
 static const char *const entry_keys[] = {
 	"event", "select", "fixed", "range", "cycle_counter", "umask",
 	"umask_mask", "umask_match", "counters", "usr", "os", "edge", "inv",
-	"cmask", "el2", "nested", "exclude", "comment", NULL
+	"cmask", "in_tx", "in_txcp", "el2", "nested", "exclude", "comment",
+	NULL
 };
 static const char *const actions[] = { "deny", "allow", NULL };
 static const char *const audit_levels[] = {
@@ -212,17 +216,18 @@ static void no_counter(struct compiler *c, const struct json_value *at)
 /*
  * A fixed counter's selector is its 4-bit field of FIXED_CTR_CTRL (bit 0
  * counts at ring 0, bit 1 at ring 3), not an event select: move the usr/os
- * conditions there.  Edge, invert and counter mask do not exist for fixed
- * counters.
+ * conditions there.  Edge, invert, counter mask and the TSX bits do not
+ * exist for fixed counters.
  */
 static bool fixed_selector(struct compiler *c, struct vpmu_rule *r,
 			   const struct json_value *at)
 {
 	__u64 mask = 0, match = 0;
 
-	if (r->sel_mask & (X86_SEL_EDGE | X86_SEL_INV | X86_SEL_CMASK)) {
+	if (r->sel_mask & (X86_SEL_EDGE | X86_SEL_INV | X86_SEL_CMASK |
+			   INTEL_SEL_IN_TX | INTEL_SEL_IN_TXCP)) {
 		diag_at(c->s.d, c->s.file, at->pos,
-			"\"edge\", \"inv\" and \"cmask\" do not apply to fixed counters; limit the rule with \"counters\": [\"gp\"]");
+			"\"edge\", \"inv\", \"cmask\", \"in_tx\" and \"in_txcp\" do not apply to fixed counters; limit the rule with \"counters\": [\"gp\"]");
 		return false;
 	}
 	if (r->sel_mask & X86_SEL_OS) {
@@ -354,6 +359,16 @@ static bool x86_only(struct compiler *c, const struct json_member *m)
 	return false;
 }
 
+static bool intel_only(struct compiler *c, const struct json_member *m)
+{
+	if (c->target == VPMU_TARGET_X86_INTEL)
+		return true;
+	diag_at(c->s.d, c->s.file, m->key_pos,
+		"\"%s\" is an Intel selector bit; this policy is for %s", m->key,
+		vpmu_target_name(c->target));
+	return false;
+}
+
 static bool arm64_only(struct compiler *c, const struct json_member *m)
 {
 	if (c->target == VPMU_TARGET_ARM64)
@@ -416,6 +431,14 @@ static bool entry_conditions(struct compiler *c, const struct json_value *o,
 				e->tmpl.sel_mask |= X86_SEL_CMASK;
 				e->tmpl.sel_match |= n << 24;
 			}
+		} else if (!strcmp(m->key, "in_tx") ||
+			   !strcmp(m->key, "in_txcp")) {
+			/* KVM decodes these as modifiers, never as event bits. */
+			if (!intel_only(c, m) || !schema_bool(&c->s, v, m->key, &b))
+				ok = false;
+			else
+				sel_cond(e, m->key[5] ? INTEL_SEL_IN_TXCP :
+					 INTEL_SEL_IN_TX, b);
 		} else if (!strcmp(m->key, "el2")) {
 			if (!arm64_only(c, m) || !schema_bool(&c->s, v, m->key, &b))
 				ok = false;
@@ -556,6 +579,16 @@ static bool entry_object(struct compiler *c, const struct json_value *o,
 		if (!x86_only(c, what) ||
 		    !schema_uint(&c->s, v, "select", X86_SELECT_MAX, &n))
 			return false;
+		if (c->target == VPMU_TARGET_X86_INTEL && n > INTEL_SELECT_MAX) {
+			/*
+			 * KVM never reports such an event on Intel: bits 35:32
+			 * of the selector are IN_TX, IN_TXCP, not the event.
+			 */
+			diag_at(c->s.d, c->s.file, v->pos,
+				"\"select\" %#llx has bits above 0xff: on Intel those are selector modifiers (use \"in_tx\", \"in_txcp\"), not event bits",
+				n);
+			return false;
+		}
 		return emit(c, e, VPMU_SPACE_X86_GP, n, -1,
 			    base_kinds(VPMU_SPACE_X86_GP, n), v);
 	}

@@ -378,6 +378,17 @@ static void test_x86(void)
 		     FX(2, A, NEST, K_FX | K_PRB, 0x1, 0x1));
 	tenant_free(t);
 
+	/* IN_TX and IN_TXCP are conditions on the selector, as KVM decodes. */
+	t = compile("t/intel-tsx.json", VPMU_TARGET_X86_INTEL,
+		    "{\"default\": \"allow\",\n"
+		    " \"deny\": [{\"select\": \"0x2e\", \"in_tx\": true},\n"
+		    "          {\"select\": \"0xc0\", \"in_txcp\": false}]}",
+		    "x86-intel tsx");
+	EXPECT_RULES(t, "x86-intel tsx", A, 0,
+		     GP(0x2e, D, 0, K_GP | K_PRB, 0, 0, 1ULL << 32, 1ULL << 32),
+		     GP(0xc0, D, 0, K_GP | K_PRB, 0, 0, 1ULL << 33, 0));
+	tenant_free(t);
+
 	t = compile("t/amd.json", VPMU_TARGET_X86_AMD,
 		    "{\"default\": \"allow\", \"nested_reprogram\": \"all\",\n"
 		    " \"deny\": [\"cycles\", \"stalled-cycles-frontend\", \"ref-cycles\", \"LS_NOT_HALTED_CYC\",\n"
@@ -807,7 +818,13 @@ static const struct bad bad[] = {
 	    F(37) ":1:43: \"select\" must not contain NUL" } },
 	/* Fixed counters have no edge/inv/cmask ("cycles" includes one). */
 	{ F(38), INTEL, "{\"allow\": [{\"event\": \"cycles\", \"cmask\": 1}]}",
-	  { F(38) ":1:22: \"edge\", \"inv\" and \"cmask\" do not apply to fixed counters; limit the rule with \"counters\": [\"gp\"]" } },
+	  { F(38) ":1:22: \"edge\", \"inv\", \"cmask\", \"in_tx\" and \"in_txcp\" do not apply to fixed counters; limit the rule with \"counters\": [\"gp\"]" } },
+	/* Intel: bits 35:32 are IN_TX/IN_TXCP, never part of the event. */
+	{ F(39), INTEL, "{\"deny\": [{\"select\": \"0x12e\"}]}",
+	  { F(39) ":1:22: \"select\" 0x12e has bits above 0xff: on Intel those are selector modifiers (use \"in_tx\", \"in_txcp\"), not event bits" } },
+	/* ... and only Intel has them. */
+	{ F(40), AMD, "{\"deny\": [{\"select\": 1, \"in_tx\": true}]}",
+	  { F(40) ":1:25: \"in_tx\" is an Intel selector bit; this policy is for x86-amd" } },
 };
 
 /* Two checks per entry of bad[]. */
@@ -1324,7 +1341,7 @@ int main(void)
 	static char dir[] = "/tmp/test_policy.XXXXXX";
 	size_t i;
 
-	tap_plan(18 + 17 + 9 + 12 + 2 * ARRAY_SIZE(bad) + 6 + 11 + 12 +
+	tap_plan(18 + 17 + 9 + 16 + 2 * ARRAY_SIZE(bad) + 6 + 11 + 12 +
 		 2 * ARRAY_SIZE(bad_configs));
 	tmpdir = mkdtemp(dir);
 	if (!tmpdir)
