@@ -14,6 +14,11 @@
 #   make bench      benchmarks (numbers, not tests): the engine's decision
 #                   cost against KVM's filter in C; vpmu-policyd's latencies,
 #                   load time and idle footprint
+#   make bench-kernel  the series' cost in KVM: per hot function, stock 7.3
+#                   vs patched instructions (objdump, both arches); arm64
+#                   L1 kernel instructions per KVM_RUN and per PMEVTYPER
+#                   write under -icount, stock vs patched (nothing attached,
+#                   allow-all, engine at 300 rules); builds stock kernels
 #
 # O=DIR puts build outputs in DIR (default: build/).  KSRC=DIR builds from
 # your own Linux 7.3 tree instead of Debian's linux-source-7.3.  V=1 shows
@@ -31,7 +36,7 @@ SHELL := /bin/bash
 .PHONY: all deps source kernel $(addprefix kernel-,$(ARCHES)) selftests \
 	$(addprefix libbpf-,$(ARCHES)) \
 	$(addprefix selftests-,$(ARCHES)) $(addprefix daemon-,$(ARCHES)) \
-	daemon check demo bench install install-test-arm64 clean help
+	daemon check demo bench bench-kernel install install-test-arm64 clean help
 
 all: kernel selftests
 
@@ -87,6 +92,9 @@ demo: deps kernel-arm64 selftests-arm64 daemon-arm64
 bench: selftests-x86_64 daemon-arm64
 	@$(O)/selftests/x86_64/bench/decide_bench
 	@scripts/bench-daemon.sh
+
+bench-kernel: deps selftests-arm64
+	@scripts/bench-kernel.sh
 
 # make install [ARCH=arm64] [PREFIX=/usr/local] [DESTDIR=...]: the daemon,
 # vpmuctl, the unit, tmpfiles.d, man pages and examples.

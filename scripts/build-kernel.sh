@@ -147,6 +147,9 @@ make_with_progress()
 
 apply_series
 obj=$VPMU_CACHE/obj/$arch
+# The pristine kernel (VPMU_SERIES_LIMIT=0, for make bench-kernel) keeps
+# its own objects, so that switching to it and back rebuilds neither.
+[[ $limit == 0 ]] && obj=$VPMU_CACHE/obj/$arch-pristine
 mkdir -p "$obj"
 log=$VPMU_CACHE/kernels/$arch-$hash.log
 
