@@ -5,38 +5,36 @@
 # series adds or changes parses without a docutils warning
 # (scripts/check-rst.py), every header it adds passes scripts/kernel-doc
 # -Wall, and every `.. kernel-doc::` directive names a file that exists.
-# Reads the tree that `make kernel` left at the whole series (branch
-# "vpmu" of $VPMU_CACHE/src/linux-source-7.3).
+# Applies kernel/series to a scratch worktree of the pristine tree that
+# `make kernel` keeps ($VPMU_CACHE/src/linux-source-7.3, tag "pristine").
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/lib.sh"
 tree=${VPMU_SERIES_TREE:-$VPMU_CACHE/src/linux-source-7.3}
 base=refs/tags/pristine
-tip=${VPMU_SERIES_TIP:-vpmu}
 
-if ! git -C "$tree" rev-parse -q --verify "$tip" >/dev/null 2>&1; then
-	echo "1..0 # SKIP no patched tree at $tree (run make kernel)"
+if ! git -C "$tree" rev-parse -q --verify "$base" >/dev/null 2>&1; then
+	echo "1..0 # SKIP no pristine tree at $tree (run make kernel)"
 	exit 0
 fi
-nr=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/kernel/series" | wc -l)
-have=$(git -C "$tree" rev-list --count "$base..$tip")
-if [[ $have != "$nr" ]]; then
-	echo "1..0 # SKIP $tree holds $have of the series' $nr patches (run make kernel)"
-	exit 0
-fi
-
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-git -C "$tree" worktree add -q --detach "$tmp/tree" "$tip" 2>/dev/null ||
-	{ echo "Bail out! cannot check out $tip of $tree"; exit 1; }
-trap 'git -C "$tree" worktree remove --force "$tmp/tree"; rm -rf "$tmp"' EXIT
+cleanup() { git -C "$tree" worktree remove --force "$tmp/tree" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+git -C "$tree" worktree add -q --detach "$tmp/tree" "$base" ||
+	{ echo "Bail out! cannot check out $base of $tree"; exit 1; }
 cd "$tmp/tree" || exit 1
+while read -r p; do
+	p=${p%%#*}
+	[[ -n ${p//[[:space:]]/} ]] || continue
+	git -c user.name=vpmu -c user.email=vpmu@localhost am -q --keep-cr "$top/kernel/$p" ||
+		{ echo "Bail out! kernel/$p does not apply"; exit 1; }
+done <"$top/kernel/series"
 mapfile -t rst < <(git diff --name-only --diff-filter=AM "$base" HEAD -- '*.rst')
 mapfile -t hdr < <(git diff --name-only --diff-filter=A "$base" HEAD -- '*.h')
 echo "1..$((${#rst[@]} * 2 + ${#hdr[@]}))"
 n=0
 for f in "${rst[@]}"; do
 	n=$((n + 1))
-	if out=$(python3 "$top/scripts/check-rst.py" "$f" 2>&1); then
+	if out=$("$top/scripts/check-rst.py" "$f" 2>&1); then
 		echo "ok $n - $f parses without docutils warnings"
 	else
 		echo "not ok $n - $f parses without docutils warnings"
