@@ -331,7 +331,7 @@ static int generated_cases(void)
 
 int main(void)
 {
-	if (!dp_start(38 + 8 + 1))
+	if (!dp_start(41 + 8 + 1))
 		return tap_finish();
 	hand_cases();
 	full_policy_cases();
