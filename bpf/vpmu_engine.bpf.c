@@ -241,7 +241,7 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 		.hyp_ctxt = ev->hyp_ctxt,
 	};
 	bool allowed;
-	int verdict;
+	int verdict, mode;
 	__u32 level;
 	__u8 flags;
 
@@ -250,16 +250,21 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 	verdict = vpmu_policy_decide(pid, &q, &flags);
 	if (verdict < 0)
 		verdict = cfg ? cfg->default_action : VPMU_DENY;
+	/*
+	 * A policy whose verdicts depend on nesting (VPMU_POLICY_NESTED in its
+	 * header) has KVM ask again on every nested transition.
+	 */
+	mode = flags & VPMU_POLICY_NESTED ? KVM_PMU_POLICY_MODE_SENSITIVE : 0;
 
 	if (ev->kind == KVM_PMU_COUNTER_PROBE || !cfg)
-		return verdict;
+		return verdict | mode;
 	/* The policy's own audit level, or the host's. */
 	level = cfg->audit;
 	if (flags & VPMU_POLICY_AUDIT_MASK)
 		level = ((flags & VPMU_POLICY_AUDIT_MASK) >>
 			 VPMU_POLICY_AUDIT_SHIFT) - 1;
 	if (level == VPMU_AUDIT_NONE)
-		return verdict;
+		return verdict | mode;
 	/* What the guest gets: KVM combines with the static filter. */
 	allowed = verdict == VPMU_ALLOW && ev->static_allowed;
 	count_decision(ev, q.space, allowed);
@@ -267,7 +272,7 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 	    denial_record_allowed(ev->vm_id, cfg))
 		emit(VPMU_REC_DECISION, pid, ev->vm_id, ev->cgroup_id, ev,
 		     q.space, allowed ? VPMU_ALLOW : VPMU_DENY, 0);
-	return verdict;
+	return verdict | mode;
 }
 
 SEC("struct_ops/vm_init")
@@ -288,23 +293,6 @@ void BPF_PROG(vpmu_vm_destroy, const struct kvm_pmu_vm_ctx *vm)
 	     vm->tgid);
 }
 
-/*
- * A policy whose verdicts depend on nesting (VPMU_POLICY_NESTED in its
- * header) must be asked again about every counter when the vCPU enters or
- * leaves a nested guest.
- */
-SEC("struct_ops/nested_reprogram")
-__u64 BPF_PROG(vpmu_nested_reprogram, const struct kvm_pmu_vcpu_ctx *vcpu)
-{
-	__u32 zero = 0, pid;
-	struct vpmu_config *cfg = bpf_map_lookup_elem(&config, &zero);
-	__u8 flags;
-
-	pid = policy_for(vcpu->vm_id, vcpu->cgroup_id, cfg);
-	vpmu_policy_decide(pid, NULL, &flags);
-	return flags & VPMU_POLICY_NESTED ? vcpu->counters : 0;
-}
-
 /* The daemon runs this (BPF_PROG_TEST_RUN) after it changed maps. */
 SEC("syscall")
 int vpmu_refresh(struct refresh_args *args)
@@ -316,7 +304,6 @@ int vpmu_refresh(struct refresh_args *args)
 SEC(".struct_ops.link")
 struct kvm_pmu_policy_ops vpmu_engine = {
 	.event_filter = (void *)vpmu_event_filter,
-	.nested_reprogram = (void *)vpmu_nested_reprogram,
 	.vm_init = (void *)vpmu_vm_init,
 	.vm_destroy = (void *)vpmu_vm_destroy,
 	.name = "vpmu_engine",

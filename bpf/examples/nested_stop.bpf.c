@@ -12,9 +12,9 @@
  * architecture's mode bits (Host-Only/Guest-Only, NSH) make mistakes
  * easiest.
  *
- * Limits: nested_reprogram asks KVM to re-evaluate every counter on each
- * nested transition, so it costs a reprogram of all counters per
- * transition while attached.
+ * Limits: every verdict is mode-sensitive, so KVM re-evaluates every
+ * counter the guest programmed on each nested transition while this is
+ * attached: a reprogram of those counters per transition.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -23,20 +23,16 @@
 SEC("struct_ops/event_filter")
 int BPF_PROG(nested_stop_filter, const struct kvm_pmu_event_ctx *ev)
 {
-	return ev->nested || ev->hyp_ctxt ? KVM_PMU_POLICY_DENY :
-					    KVM_PMU_POLICY_ALLOW;
-}
+	int verdict = ev->nested || ev->hyp_ctxt ? KVM_PMU_POLICY_DENY :
+						  KVM_PMU_POLICY_ALLOW;
 
-SEC("struct_ops/nested_reprogram")
-__u64 BPF_PROG(nested_stop_reprogram, const struct kvm_pmu_vcpu_ctx *vcpu)
-{
-	return vcpu->counters;
+	/* The verdict depends on the mode: ask again on each transition. */
+	return verdict | KVM_PMU_POLICY_MODE_SENSITIVE;
 }
 
 SEC(".struct_ops.link")
 struct kvm_pmu_policy_ops nested_stop = {
 	.event_filter = (void *)nested_stop_filter,
-	.nested_reprogram = (void *)nested_stop_reprogram,
 	.name = "nested_stop",
 };
 

@@ -71,8 +71,8 @@ struct vpmu_rule {
 
 /*
  * Header flags.  NESTED: the policy decides differently in and out of a
- * nested guest (some rule has a nested condition), so every counter is
- * re-evaluated on nested transitions (the engine's nested_reprogram).
+ * nested guest (some rule has a nested condition), so its verdicts are
+ * mode-sensitive and KVM re-evaluates them on nested transitions.
  */
 #define VPMU_POLICY_NESTED	(1u << 0)
 /*
