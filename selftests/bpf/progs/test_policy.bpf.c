@@ -10,8 +10,8 @@
  *   vms             what vm_init/vm_destroy reported, by VM id
  *   stats           decision and call counters (enum policy_stat)
  *
- * policy_a's nested_reprogram asks for every counter, since its verdicts
- * may depend on hyp context.
+ * policy_a's verdicts may depend on hyp context, so they are all
+ * KVM_PMU_POLICY_MODE_SENSITIVE: KVM asks again on nested transitions.
  *
  * refresh is a SYSCALL program that calls bpf_kvm_pmu_policy_refresh(), as
  * a daemon does after changing maps.
@@ -103,20 +103,13 @@ int BPF_PROG(filter_a, const struct kvm_pmu_event_ctx *ev)
 	verdict = bpf_map_lookup_elem(&override, &k1);
 	if (evsel && verdict && *verdict && *evsel == ev->event)
 		return *verdict - 1;
-	return decide(&deny_a, ev);
+	return decide(&deny_a, ev) | KVM_PMU_POLICY_MODE_SENSITIVE;
 }
 
 SEC("struct_ops/event_filter")
 int BPF_PROG(filter_b, const struct kvm_pmu_event_ctx *ev)
 {
 	return decide(&deny_b, ev);
-}
-
-SEC("struct_ops/nested_reprogram")
-__u64 BPF_PROG(nested_reprogram_a, const struct kvm_pmu_vcpu_ctx *vcpu)
-{
-	count(STAT_NESTED_REPROGRAMS);
-	return vcpu->counters;
 }
 
 SEC("struct_ops/vm_init")
@@ -143,7 +136,6 @@ void BPF_PROG(vm_destroy_a, const struct kvm_pmu_vm_ctx *vm)
 SEC(".struct_ops.link")
 struct kvm_pmu_policy_ops policy_a = {
 	.event_filter = (void *)filter_a,
-	.nested_reprogram = (void *)nested_reprogram_a,
 	.vm_init = (void *)vm_init_a,
 	.vm_destroy = (void *)vm_destroy_a,
 	.name = "test_a",

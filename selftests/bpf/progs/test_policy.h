@@ -28,7 +28,6 @@ enum policy_stat {
 	STAT_STATIC_DENIED_SEEN,
 	STAT_HYP_CALLS,
 	STAT_NESTED_CALLS,
-	STAT_NESTED_REPROGRAMS,	/* nested_reprogram calls */
 	NR_POLICY_STATS,
 };
 

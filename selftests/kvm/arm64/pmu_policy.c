@@ -18,12 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "../../lib/arm64/kvmt_arm64.h"
+#include "../../lib/arm64/guest_sysreg.h"
 #include "../../lib/arm64/pmu_guest.h"
 #include "../../lib/guest.h"
 #include "../../lib/libbpf_tap.h"
@@ -36,6 +39,9 @@
 #define SWINC_N 30ULL
 #define SLICES 7
 #define EXACT PMU_LOOP_INSTS(LOOP_N)
+
+/* KVM_SET_ONE_REG id of PMEVTYPER<n>_EL0: op0 3, op1 3, CRn 14, CRm 12 + n/8. */
+#define PMEVTYPER_ID(n) ARM64_SYS_REG(3, 3, 14, 12 + ((n) >> 3), (n) & 7)
 
 #define CG_ROOT PT_CGROUP_ROOT
 #define CG_X CG_ROOT "/vpmu-x"
@@ -321,6 +327,83 @@ static void test_sleepable_rejected(void)
 	bpf_object__close(obj);
 }
 
+/* Guest for test_stale_event(): see there. */
+static void guest_stale_event(uint64_t arg)
+{
+	uint64_t before, after;
+
+	(void)arg;
+	write_sysreg(0xffffffffu, pmcntenclr_el0);
+	write_sysreg(PMCR_LC | PMCR_E | PMCR_P, pmcr_el0);
+	pmu_write_evtyper(0, PMU_EV_INST_RETIRED);
+	isb();
+	GUEST_SYNC(1);
+	/* No selector write since the policy changed: just enable. */
+	before = pmu_read_evcntr(0);
+	pmu_guest_count_loop_on(1, LOOP_N);
+	after = pmu_read_evcntr(0);
+	for (;;)
+		guest_ucall(UCALL_DONE, after - before, 0, 0, 0, 0);
+}
+
+/*
+ * A perf event outlives a change of its counter's selector that KVM does
+ * not reprogram (a vCPU reset, a KVM_SET_ONE_REG of PMEVTYPER).  A refresh
+ * must not keep such an event because the new selector is allowed: here
+ * INST_RETIRED's event is set up, the VMM rewrites the selector to SW_INCR
+ * (allowed, counted by KVM, not by the event), the policy denies
+ * INST_RETIRED, and the guest enables the counter and loops.  A first cut
+ * of RFC v2 kept the INST_RETIRED event running.
+ */
+static void test_stale_event(void)
+{
+	int fd = bpf_map__fd(skel->maps.deny_a);
+	struct kvmt_vcpu *vcpu;
+	struct kvmt_vm *vm;
+	struct kvmt_ucall uc;
+
+	vm = vm_in(CG_Y, &vcpu, guest_stale_event, -1);
+	kvmt_vcpu_run_expect(vcpu, UCALL_SYNC);
+	kvmt_set_reg(vcpu, PMEVTYPER_ID(0), PMU_EV_SW_INCR);
+	deny(fd, cg_y, PMU_EV_INST_RETIRED, true);
+	refresh_all();
+	uc = kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
+	TAP_CHECK_EQ(uc.args[0], 0,
+		     "a perf event whose selector was rewritten behind KVM's back stops on a deny");
+	deny(fd, cg_y, PMU_EV_INST_RETIRED, false);
+	kvmt_vm_free(vm);
+}
+
+/*
+ * Attaching decides for every VM of the host: a task with every
+ * capability but CAP_SYS_ADMIN (what a BPF token could hand out) cannot.
+ */
+static void test_attach_privilege(void)
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct __user_cap_header_struct h = {
+			.version = _LINUX_CAPABILITY_VERSION_3,
+		};
+		struct __user_cap_data_struct d[2];
+		struct bpf_link *link;
+
+		if (syscall(SYS_capget, &h, d))
+			_exit(2);
+		d[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+		if (syscall(SYS_capset, &h, d))
+			_exit(2);
+		libbpf_set_print(NULL);
+		link = bpf_map__attach_struct_ops(skel->maps.policy_b);
+		_exit(!link && errno == EPERM ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	tap_check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "attaching a policy without CAP_SYS_ADMIN fails with EPERM");
+}
+
 /*
  * The refresh kfunc makes every vCPU reprogram its counters: a process
  * that only holds the program's file descriptor, without CAP_SYS_ADMIN,
@@ -352,7 +435,7 @@ int main(void)
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		tap_skip_all("no kernel BTF");
 	tap_libbpf_quiet();
-	tap_plan(37);
+	tap_plan(39);
 
 	cg_x = pt_make_cgroup(CG_X);
 	cg_y = pt_make_cgroup(CG_Y);
@@ -373,6 +456,8 @@ int main(void)
 		  "an unprivileged user cannot load a policy (EPERM)");
 	test_sleepable_rejected();
 	test_refresh_privilege();
+	test_stale_event();
+	test_attach_privilege();
 
 	bpf_link__destroy(link_a);
 	tap_check(!strcmp(pt_read_policies(), "name scope_cgroup_id invalid_verdicts\n"),

@@ -13,7 +13,8 @@
  *   slice 2  detached               0 again
  *
  * and a VM created with nothing attached sees no event in PMCEID0/1 and
- * cannot count SW_INCR.  Needs the suite's kvm.pmu_policy_required=1.
+ * cannot count SW_INCR, nor can one while the only policy attached is
+ * scoped to another cgroup.  Needs the suite's kvm.pmu_policy_required=1.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "../../lib/arm64/kvmt_arm64.h"
 #include "../../lib/arm64/pmu_guest.h"
 #include "../../lib/guest.h"
+#include "../../lib/policy_test.h"
 #include "../../lib/tap.h"
 #include "test_policy.skel.h"
 
@@ -32,6 +34,7 @@
 #define SWINC_N 30ULL
 #define EXACT PMU_LOOP_INSTS(LOOP_N)
 #define PARAM "/sys/module/kvm/parameters/pmu_policy_required"
+#define CG_OTHER PT_CGROUP_ROOT "/vpmu-other"
 
 static struct pmu_sample sample;
 
@@ -84,7 +87,7 @@ static char param_value(void)
 int main(void)
 {
 	uint64_t last[2] = { 0, 0 }, d[2];
-	struct test_policy *skel;
+	struct test_policy *skel, *scoped;
 	struct kvmt_vcpu *vcpu;
 	struct bpf_link *link;
 	struct pmu_sample s;
@@ -94,7 +97,7 @@ int main(void)
 	if (!vm)
 		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
 	kvmt_vm_free(vm);
-	tap_plan(10);
+	tap_plan(11);
 
 	tap_check(param_value() == 'Y', "%s reads Y (booted with kvm.pmu_policy_required=1)",
 		  PARAM);
@@ -146,6 +149,31 @@ int main(void)
 	tap_check(s.inst == EXACT && s.swinc == SWINC_N,
 		  "a VM created with a policy attached counts INST_RETIRED and SW_INCR exactly (%llu, %llu)",
 		  (unsigned long long)s.inst, (unsigned long long)s.swinc);
+
+	/*
+	 * A policy attached for another cgroup's VMs decides nothing for
+	 * this one: it must not open its counters (a review of RFC v2's first
+	 * cut found that any attached policy did).
+	 */
+	scoped = test_policy__open();
+	if (!scoped)
+		tap_bail("cannot open a second copy of the policies");
+	scoped->struct_ops.policy_b->cgroup_id = pt_make_cgroup(CG_OTHER);
+	if (test_policy__load(scoped))
+		tap_bail("cannot load the scoped policy");
+	link = bpf_map__attach_struct_ops(scoped->maps.policy_b);
+	if (!link)
+		tap_bail("cannot attach the scoped policy: %s", strerror(errno));
+	vm = vm_with(&vcpu, guest_measure);
+	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
+	s = KVMT_GUEST(vm, sample);
+	kvmt_vm_free(vm);
+	bpf_link__destroy(link);
+	test_policy__destroy(scoped);
+	tap_check(s.inst == 0 && s.cycles == 0 && s.swinc == 0,
+		  "a policy scoped to another cgroup leaves this VM counting nothing (%llu, %llu, %llu)",
+		  (unsigned long long)s.inst, (unsigned long long)s.cycles,
+		  (unsigned long long)s.swinc);
 
 	test_policy__destroy(skel);
 	return tap_finish();

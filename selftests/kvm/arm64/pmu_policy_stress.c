@@ -22,6 +22,7 @@
 
 #include "../../lib/arm64/guest_sysreg.h"
 #include "../../lib/arm64/kvmt_arm64.h"
+#include "../../lib/arm64/pmu_guest.h"
 #include "../../lib/guest.h"
 #include "../../lib/libbpf_tap.h"
 #include "../../lib/policy_test.h"
@@ -37,7 +38,7 @@
 /* Guest: reprogram counter 0 with alternating events, count, report. */
 static void guest_churn(uint64_t arg)
 {
-	uint64_t i, n, count, ev;
+	uint64_t i, count, ev;
 
 	(void)arg;
 	write_sysreg(PMCR_LC | PMCR_E, pmcr_el0);
@@ -47,16 +48,7 @@ static void guest_churn(uint64_t arg)
 		isb();
 		pmu_write_evtyper(0, ev);
 		pmu_write_evcntr(0, 0);
-		n = LOOP_N;
-		asm volatile("	msr	pmcntenset_el0, %[one]\n"
-			     "	isb\n"
-			     "1:	subs	%[n], %[n], #1\n"
-			     "	b.ne	1b\n"
-			     "	msr	pmcntenclr_el0, %[one]\n"
-			     "	isb\n"
-			     : [n] "+r"(n)
-			     : [one] "r"(1ULL)
-			     : "cc", "memory");
+		pmu_guest_count_loop_on(1, LOOP_N);
 		count = pmu_read_evcntr(0);
 		guest_ucall(UCALL_SYNC, i, ev, count, 0, 0);
 	}

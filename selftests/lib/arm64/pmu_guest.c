@@ -30,8 +30,11 @@ void pmu_guest_reset(void)
 
 void pmu_guest_count_loop(uint64_t n)
 {
-	uint64_t mask = TEST_CTR_MASK;
+	pmu_guest_count_loop_on(TEST_CTR_MASK, n);
+}
 
+void pmu_guest_count_loop_on(uint64_t mask, uint64_t n)
+{
 	/*
 	 * Keep this sequence in sync with PMU_LOOP_OVERHEAD: the loop is
 	 * two instructions per iteration, and the ISB plus the disabling

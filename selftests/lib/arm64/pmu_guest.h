@@ -50,6 +50,9 @@ void pmu_guest_reset(void);
 /* Enable the test counters, run the 2-instruction loop @n times, disable. */
 void pmu_guest_count_loop(uint64_t n);
 
+/* The same for the counters in @mask (PMCNTENSET bits). */
+void pmu_guest_count_loop_on(uint64_t mask, uint64_t n);
+
 /* Enable SW_INCR's counter and write PMSWINC_EL0 for it @n times. */
 void pmu_guest_swinc(uint64_t n);
 
