@@ -33,12 +33,23 @@ declare -A FUNCS=(
 )
 
 # Instructions in FUNC of OBJ, or "-" if it has no such symbol (inlined).
+# By the symbol's address and size: objdump --disassemble=SYM finds
+# nothing in arm64's vmlinux.
 count_insns()
 {
-	local objdump=$1 obj=$2 func=$3 n
-	n=$("$objdump" -d --no-show-raw-insn --disassemble="$func" "$obj" 2>/dev/null |
-		grep -cE '^ +[0-9a-f]+:' || true)
-	((n > 0)) && echo "$n" || echo "-"
+	local objdump=$1 obj=$2 func=$3 nm=${1%objdump}nm addr size n
+	read -r addr size < <("$nm" -S "$obj" 2>/dev/null |
+		awk -v f="$func" '$4 == f && ($3 == "t" || $3 == "T") { print $1, $2; exit }')
+	if [[ -z ${size:-} ]]; then
+		echo "-"
+		return
+	fi
+	# printf, not $((...)) alone: kernel addresses do not fit a signed
+	# 64-bit integer, and the hex of the wrapped sum is still right.
+	n=$("$objdump" -d --no-show-raw-insn --start-address="0x$addr" \
+		--stop-address="$(printf '0x%x' $((16#$addr + 16#$size)))" "$obj" 2>/dev/null |
+		grep -cE '^ *[0-9a-f]+:\s' || true)
+	echo "$n"
 }
 
 static_table()
