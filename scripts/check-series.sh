@@ -22,8 +22,10 @@ failed=0
 for ((n = first; n <= last; n++)); do
 	patch=${series[n - 1]}
 	step "patch $n/${#series[@]}: $(basename "$patch")"
-	if ! "$tree/scripts/checkpatch.pl" --strict --no-tree -q "$top/kernel/$patch" \
-		>/tmp/checkpatch.$$ 2>&1; then
+	# From outside any git work tree: inside one, checkpatch reports a
+	# modified patch file's own diff context as trailing whitespace.
+	if ! (cd / && "$tree/scripts/checkpatch.pl" --strict --no-tree -q \
+		"$top/kernel/$patch") >/tmp/checkpatch.$$ 2>&1; then
 		grep -E '^(ERROR|WARNING|CHECK)' /tmp/checkpatch.$$ | sed 's/^/    checkpatch: /' >&2
 	fi
 	for arch in x86_64 arm64; do
