@@ -14,7 +14,10 @@
  * counter must not count there.  A review of RFC v2's first cut found the
  * hole: the transition re-evaluated enabled counters only, so the vEL1
  * event ran at vEL2.  With nothing denied the same sequence counts, which
- * shows the measurement can see it.  Needs kvm-arm.mode=nested.
+ * shows the measurement can see it.  Last, with a policy that is not
+ * mode-sensitive, a selector without NSH set up the same way must not
+ * count at vEL2 (a second review found that it did, 40003 instructions).
+ * Needs kvm-arm.mode=nested.
  */
 #include <errno.h>
 #include <string.h>
@@ -33,6 +36,8 @@
 #define LOOP_N 20000ULL
 
 static uint8_t el1_stack[16384] __attribute__((aligned(16)));
+/* Filtering bits of counter 0's selector; the host sets them per run. */
+static uint64_t sel_bits;
 extern char hyp_vectors[];
 
 /*
@@ -84,7 +89,7 @@ void __attribute__((noreturn, used)) hyp_resume(void)
 static void guest_el1(void)
 {
 	/* The perf event is created now, under the vEL1 verdict. */
-	pmu_write_evtyper(0, PMEVTYPER_NSH | PMU_EV_INST_RETIRED);
+	pmu_write_evtyper(0, sel_bits | PMU_EV_INST_RETIRED);
 	asm volatile("hvc #0" : : : "memory");
 	for (;;)
 		GUEST_FAIL(0, 0);
@@ -95,14 +100,14 @@ static void guest_main(uint64_t arg)
 	(void)arg;
 	write_sysreg(0xffffffffu, pmcntenclr_el0);
 	write_sysreg(PMCR_LC | PMCR_E | PMCR_P, pmcr_el0);
-	pmu_write_evtyper(0, PMEVTYPER_NSH | PMU_EV_INST_RETIRED);
+	pmu_write_evtyper(0, sel_bits | PMU_EV_INST_RETIRED);
 	write_sysreg((uintptr_t)hyp_vectors, vbar_el2);
 	isb();
 	guest_enter_el1(guest_el1, el1_stack + sizeof(el1_stack));
 }
 
-/* Run the sequence once; what counter 0 counted at vEL2. */
-static uint64_t run(uint64_t *el)
+/* Run the sequence once with @bits; what counter 0 counted at vEL2. */
+static uint64_t run(uint64_t bits, uint64_t *el)
 {
 	struct kvmt_vcpu *vcpu;
 	struct kvmt_ucall uc;
@@ -111,6 +116,7 @@ static uint64_t run(uint64_t *el)
 	if (!vm)
 		kvmt_die("cannot create a VM");
 	vcpu = kvmt_vcpu_add(vm, KVMT_VCPU_PMU | KVMT_VCPU_EL2, guest_main, 0);
+	KVMT_GUEST(vm, sel_bits) = bits;
 	uc = kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
 	kvmt_vm_free(vm);
 	*el = uc.args[1];
@@ -126,7 +132,7 @@ int main(void)
 	__u8 one = 1;
 
 	kvmt_require_el2();
-	tap_plan(3);
+	tap_plan(4);
 	skel = test_policy__open_and_load();
 	if (!skel)
 		tap_bail("cannot load the test policies: %s", strerror(errno));
@@ -134,17 +140,32 @@ int main(void)
 	if (!link)
 		tap_bail("cannot attach policy_a: %s", strerror(errno));
 
-	n = run(&el);
+	n = run(PMEVTYPER_NSH, &el);
 	tap_check(n >= 2 * LOOP_N && el == 2,
 		  "nothing denied: counter 0, enabled at vEL2 after the HVC, counts (%llu at EL%llu)",
 		  (unsigned long long)n, (unsigned long long)el);
 
 	bpf_map_update_elem(bpf_map__fd(skel->maps.deny_a), &hyp_inst, &one, BPF_ANY);
-	n = run(&el);
+	n = run(PMEVTYPER_NSH, &el);
 	TAP_CHECK_EQ(n, 0,
 		     "INST_RETIRED denied at vEL2: the counter set up at vEL1, enabled at vEL2, does not count");
 	TAP_CHECK_EQ(el, 2, "... and that was at vEL2");
 
+	bpf_link__destroy(link);
+
+	/*
+	 * A policy that decides by the selector alone (policy_b: allow all,
+	 * not mode-sensitive) relies on the selector's EL bits being obeyed.
+	 * Without NSH the counter does not count at EL2; its event, created
+	 * at vEL1 while disabled, must not count at vEL2 either (a second
+	 * review found it did: only enabled counters were re-created).
+	 */
+	link = bpf_map__attach_struct_ops(skel->maps.policy_b);
+	if (!link)
+		tap_bail("cannot attach policy_b: %s", strerror(errno));
+	n = run(0, &el);
+	TAP_CHECK_EQ(n, 0,
+		     "a selector without NSH, set up at vEL1 while disabled, does not count at vEL2");
 	bpf_link__destroy(link);
 	test_policy__destroy(skel);
 	return tap_finish();
