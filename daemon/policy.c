@@ -350,33 +350,33 @@ static bool by_name(struct compiler *c, const struct entry *e,
 	return true;
 }
 
+/* Key @m applies to this policy's target if @ok; else say what it is for. */
+static bool key_for_target(struct compiler *c, const struct json_member *m,
+			   bool ok, const char *what)
+{
+	if (ok)
+		return true;
+	diag_at(c->s.d, c->s.file, m->key_pos, "\"%s\" is %s; this policy is for %s",
+		m->key, what, vpmu_target_name(c->target));
+	return false;
+}
+
 static bool x86_only(struct compiler *c, const struct json_member *m)
 {
-	if (c->target != VPMU_TARGET_ARM64)
-		return true;
-	diag_at(c->s.d, c->s.file, m->key_pos,
-		"\"%s\" is for x86 events; this policy is for arm64", m->key);
-	return false;
+	return key_for_target(c, m, c->target != VPMU_TARGET_ARM64,
+			      "for x86 events");
 }
 
 static bool intel_only(struct compiler *c, const struct json_member *m)
 {
-	if (c->target == VPMU_TARGET_X86_INTEL)
-		return true;
-	diag_at(c->s.d, c->s.file, m->key_pos,
-		"\"%s\" is an Intel selector bit; this policy is for %s", m->key,
-		vpmu_target_name(c->target));
-	return false;
+	return key_for_target(c, m, c->target == VPMU_TARGET_X86_INTEL,
+			      "an Intel selector bit");
 }
 
 static bool arm64_only(struct compiler *c, const struct json_member *m)
 {
-	if (c->target == VPMU_TARGET_ARM64)
-		return true;
-	diag_at(c->s.d, c->s.file, m->key_pos,
-		"\"%s\" is for arm64 events; this policy is for %s", m->key,
-		vpmu_target_name(c->target));
-	return false;
+	return key_for_target(c, m, c->target == VPMU_TARGET_ARM64,
+			      "for arm64 events");
 }
 
 /* A selector-bit condition: the rule applies iff (bit set) == @want_set. */
