@@ -76,6 +76,15 @@ long pt_invalid_verdicts(const char *name)
 	return -1;
 }
 
+struct bpf_link *pt_attach(struct bpf_map *map)
+{
+	struct bpf_link *link = bpf_map__attach_struct_ops(map);
+
+	if (!link)
+		tap_bail("cannot attach %s: %s", bpf_map__name(map), strerror(errno));
+	return link;
+}
+
 int pt_refresh(int prog_fd, uint64_t vm_id)
 {
 	struct refresh_args args = { .vm_id = vm_id };

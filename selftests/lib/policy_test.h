@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct bpf_link;
+struct bpf_map;
+
 #define PT_CGROUP_ROOT "/sys/fs/cgroup"
 
 /* Create cgroup @path (if needed); returns its id (the inode number). */
@@ -25,6 +28,9 @@ long pt_invalid_verdicts(const char *name);
 
 /* Run the refresh SYSCALL program: the kfunc's result, or -errno. */
 int pt_refresh(int prog_fd, uint64_t vm_id);
+
+/* Attach struct_ops map @map (a policy); bail out of the test if it fails. */
+struct bpf_link *pt_attach(struct bpf_map *map);
 /* stats[@idx] of the test policy. */
 uint64_t pt_stat(int stats_fd, uint32_t idx);
 /* The newest live VM vm_init recorded for this process from cgroup @cg. */

@@ -122,15 +122,6 @@ static uint64_t stat_read(int idx)
 	return pt_stat(bpf_map__fd(skel->maps.stats), idx);
 }
 
-static struct bpf_link *attach(struct bpf_map *map)
-{
-	struct bpf_link *link = bpf_map__attach_struct_ops(map);
-
-	if (!link)
-		kvmt_die("attaching %s: %s", bpf_map__name(map), strerror(errno));
-	return link;
-}
-
 static void test_per_cgroup(void)
 {
 	int fd = bpf_map__fd(skel->maps.deny_a);
@@ -193,7 +184,7 @@ static void test_lifecycle(void)
 	bpf_link__destroy(link_a);
 	vm = vm_in(CG_Y, &vcpu, guest_measure, -1);
 	before = pt_find_vm(fd, cg_y);
-	link_a = attach(skel->maps.policy_a);
+	link_a = pt_attach(skel->maps.policy_a);
 	mine = pt_find_vm(fd, cg_y);
 	tap_check(!before && mine,
 		  "a VM that existed before the policy attached was announced to it (vm_init, id %llu)",
@@ -231,7 +222,7 @@ static void test_reevaluation(void)
 
 	/* The same through attach and detach of a second instance. */
 	deny(bpf_map__fd(skel->maps.deny_b), 0, PMU_EV_INST_RETIRED, true);
-	link_b = attach(skel->maps.policy_b);
+	link_b = pt_attach(skel->maps.policy_b);
 	TAP_CHECK_EQ(slice(vcpu, &last), 0, "slice 3: attaching a denying policy stops counting");
 	bpf_link__destroy(link_b);
 	TAP_CHECK_EQ(slice(vcpu, &last), EXACT, "slice 4: detaching it resumes counting");
@@ -256,7 +247,7 @@ static void test_two_instances(void)
 
 	deny(bpf_map__fd(skel->maps.deny_a), 0, PMU_EV_INST_RETIRED, true);
 	deny(bpf_map__fd(skel->maps.deny_b), 0, PMU_EV_CPU_CYCLES, true);
-	link_b = attach(skel->maps.policy_b);
+	link_b = pt_attach(skel->maps.policy_b);
 	tap_check(strstr(pt_read_policies(), "test_a 0 0\ntest_b 0 0\n"),
 		  "debugfs lists both policies in attach order");
 	y = measure_in(CG_Y, -1);
@@ -303,9 +294,7 @@ static void test_scope(void)
 	if (test_policy__load(scoped))
 		kvmt_die("loading the scoped policy");
 	bpf_map_update_elem(bpf_map__fd(scoped->maps.deny_b), &k, &one, BPF_ANY);
-	link = bpf_map__attach_struct_ops(scoped->maps.policy_b);
-	if (!link)
-		kvmt_die("attaching the scoped policy: %s", strerror(errno));
+	link = pt_attach(scoped->maps.policy_b);
 	x = measure_in(CG_X, -1);
 	y = measure_in(CG_Y, -1);
 	TAP_CHECK_EQ(x.inst, 0, "a policy scoped to cgroup X applies to X's VMs");
@@ -442,7 +431,7 @@ int main(void)
 	skel = test_policy__open_and_load();
 	if (!tap_check(skel != NULL, "the verifier accepts the test policies"))
 		tap_bail("cannot load the policies: %s", strerror(errno));
-	link_a = attach(skel->maps.policy_a);
+	link_a = pt_attach(skel->maps.policy_a);
 	tap_check(link_a != NULL, "policy_a attaches");
 
 	test_per_cgroup();

@@ -126,9 +126,7 @@ int main(void)
 	skel = test_policy__open_and_load();
 	if (!skel)
 		tap_bail("cannot load the test policies: %s", strerror(errno));
-	link = bpf_map__attach_struct_ops(skel->maps.policy_a);
-	if (!link)
-		tap_bail("cannot attach policy_a: %s", strerror(errno));
+	link = pt_attach(skel->maps.policy_a);
 
 	vm = kvmt_vm_create();
 	vcpu = kvmt_vcpu_add(vm, KVMT_VCPU_PMU | KVMT_VCPU_EL2, guest_main, 0);

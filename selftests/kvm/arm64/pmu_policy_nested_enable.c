@@ -29,6 +29,7 @@
 #include "../../lib/arm64/guest_sysreg.h"
 #include "../../lib/arm64/kvmt_arm64.h"
 #include "../../lib/guest.h"
+#include "../../lib/policy_test.h"
 #include "../../lib/tap.h"
 #include "../../bpf/progs/test_policy.h"
 #include "test_policy.skel.h"
@@ -136,9 +137,7 @@ int main(void)
 	skel = test_policy__open_and_load();
 	if (!skel)
 		tap_bail("cannot load the test policies: %s", strerror(errno));
-	link = bpf_map__attach_struct_ops(skel->maps.policy_a);
-	if (!link)
-		tap_bail("cannot attach policy_a: %s", strerror(errno));
+	link = pt_attach(skel->maps.policy_a);
 
 	n = run(PMEVTYPER_NSH, &el);
 	tap_check(n >= 2 * LOOP_N && el == 2,
@@ -160,9 +159,7 @@ int main(void)
 	 * at vEL1 while disabled, must not count at vEL2 either (a second
 	 * review found it did: only enabled counters were re-created).
 	 */
-	link = bpf_map__attach_struct_ops(skel->maps.policy_b);
-	if (!link)
-		tap_bail("cannot attach policy_b: %s", strerror(errno));
+	link = pt_attach(skel->maps.policy_b);
 	n = run(0, &el);
 	TAP_CHECK_EQ(n, 0,
 		     "a selector without NSH, set up at vEL1 while disabled, does not count at vEL2");

@@ -161,9 +161,7 @@ int main(void)
 	scoped->struct_ops.policy_b->cgroup_id = pt_make_cgroup(CG_OTHER);
 	if (test_policy__load(scoped))
 		tap_bail("cannot load the scoped policy");
-	link = bpf_map__attach_struct_ops(scoped->maps.policy_b);
-	if (!link)
-		tap_bail("cannot attach the scoped policy: %s", strerror(errno));
+	link = pt_attach(scoped->maps.policy_b);
 	vm = vm_with(&vcpu, guest_measure);
 	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
 	s = KVMT_GUEST(vm, sample);

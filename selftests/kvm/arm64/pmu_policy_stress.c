@@ -158,9 +158,7 @@ int main(void)
 
 	/* A denying policy, attached while the guest runs. */
 	bpf_map_update_elem(fd_a, &inst, &one, BPF_ANY);
-	link = bpf_map__attach_struct_ops(skel->maps.policy_a);
-	if (!link)
-		tap_bail("attaching the final policy: %s", strerror(errno));
+	link = pt_attach(skel->maps.policy_a);
 	/* Measurements begun after the attach returned. */
 	snapshot(base);
 	wait_syncs(base, 2);
