@@ -3,11 +3,15 @@
  * vpmu_engine: the policy engine vpmu-policyd loads, a kvm_pmu_policy_ops
  * driven entirely by maps (no policy is compiled in).
  *
- * For each decision KVM asks about, the engine finds the VM's policy: the
- * daemon's entry for the VM id, else the entry for the cgroup the VM was
- * created from or its nearest classified ancestor, else the host default
- * policy; a missing policy falls back
- * to the host default action (deny unless configured).  The policy, one
+ * For each decision KVM asks about, the engine finds the VM's policy in
+ * the daemon's entry for the VM id.  Fail closed: vm_init writes a
+ * PENDING entry before KVM_CREATE_VM returns, and a VM whose entry is
+ * PENDING or missing (the daemon has not classified it: not started yet,
+ * restarting, its cgroup unresolvable, a map write failed) counts
+ * nothing.  Only a VM the daemon classified as matching no tenant gets the
+ * host default policy, and only its missing policy falls back to the host
+ * default action (deny unless configured); a tenant whose policy is
+ * missing (a failed publish) denies.  The policy, one
  * array map of rules and their key index (include/vpmu/index.h) inside
  * its size class's map-of-maps (bpf/lib/vpmu_policies.h), decides with
  * bounded work (bpf/lib/vpmu_decide.h); the daemon replaces a policy by
@@ -21,9 +25,7 @@
  * and destruction, for the daemon to log and classify.
  *
  * Limits: PMCEID probes are decided but not counted (they say what the
- * guest may see, not what it counted).  The cgroup fallback walks at most
- * 16 levels up from the VM's cgroup; the daemon normally writes a VM's own
- * entry once it has classified it.
+ * guest may see, not what it counted).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -40,13 +42,6 @@ struct {
 	__type(key, __u64);
 	__type(value, struct vpmu_vm);
 } vm_policy SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, VPMU_MAX_CGROUPS);
-	__type(key, __u64);
-	__type(value, __u32);
-} cgroup_policy SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -101,56 +96,23 @@ struct refresh_args {
 };
 
 extern int bpf_kvm_pmu_policy_refresh(__u64 vm_id) __ksym;
-extern struct cgroup *bpf_cgroup_from_id(__u64 cgid) __ksym;
-extern struct cgroup *bpf_cgroup_ancestor(struct cgroup *cgrp, int level) __ksym;
-extern void bpf_cgroup_release(struct cgroup *cgrp) __ksym;
-
-/* Deeper cgroups than this are classified by their first 16 levels. */
-#define VPMU_MAX_CGROUP_DEPTH 16
-
-/* The policy of cgroup @cgid or of its nearest classified ancestor. */
-static __u32 policy_by_cgroup(__u64 cgid)
-{
-	__u32 *id = bpf_map_lookup_elem(&cgroup_policy, &cgid), found = 0;
-	struct cgroup *cg, *anc;
-	int level, i;
-	__u64 anc_id;
-
-	if (id && *id != VPMU_POLICY_NONE)
-		return *id;
-	cg = bpf_cgroup_from_id(cgid);
-	if (!cg)
-		return VPMU_POLICY_NONE;
-	level = cg->level;
-	for (i = 1; i <= VPMU_MAX_CGROUP_DEPTH && i <= level; i++) {
-		anc = bpf_cgroup_ancestor(cg, level - i);
-		if (!anc)
-			break;
-		anc_id = anc->kn->id;
-		bpf_cgroup_release(anc);
-		id = bpf_map_lookup_elem(&cgroup_policy, &anc_id);
-		if (id && *id != VPMU_POLICY_NONE) {
-			found = *id;
-			break;
-		}
-	}
-	bpf_cgroup_release(cg);
-	return found;
-}
-
-static __u32 policy_for(__u64 vm_id, __u64 cgroup_id,
-			const struct vpmu_config *cfg)
+/*
+ * The policy of VM @vm_id, VPMU_POLICY_PENDING if the daemon has not
+ * classified it; *@tenant says whether it is a tenant's (not the host
+ * default's).
+ */
+static __u32 policy_for(__u64 vm_id, const struct vpmu_config *cfg,
+			bool *tenant)
 {
 	struct vpmu_vm *vm = bpf_map_lookup_elem(&vm_policy, &vm_id);
-	__u32 id;
 
-	/* Classified (to a tenant, or to the host default): final. */
-	if (vm)
-		return vm->policy_id != VPMU_POLICY_NONE ? vm->policy_id :
-		       cfg ? cfg->default_policy_id : VPMU_POLICY_NONE;
-	id = policy_by_cgroup(cgroup_id);
-	if (id != VPMU_POLICY_NONE)
-		return id;
+	*tenant = false;
+	if (!vm || vm->policy_id == VPMU_POLICY_PENDING)
+		return VPMU_POLICY_PENDING;
+	if (vm->policy_id != VPMU_POLICY_NONE) {
+		*tenant = true;
+		return vm->policy_id;
+	}
 	return cfg ? cfg->default_policy_id : VPMU_POLICY_NONE;
 }
 
@@ -240,16 +202,21 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 		.nested = ev->nested,
 		.hyp_ctxt = ev->hyp_ctxt,
 	};
-	bool allowed;
+	bool allowed, tenant;
 	int verdict, mode;
 	__u32 level;
-	__u8 flags;
+	__u8 flags = 0;
 
 	q.space = query_space(ev);
-	pid = policy_for(ev->vm_id, ev->cgroup_id, cfg);
-	verdict = vpmu_policy_decide(pid, &q, &flags);
+	pid = policy_for(ev->vm_id, cfg, &tenant);
+	if (pid == VPMU_POLICY_PENDING)
+		verdict = VPMU_DENY;
+	else
+		verdict = vpmu_policy_decide(pid, &q, &flags);
+	/* A tenant's policy that is missing denies; the host default's
+	 * falls back to the host default action. */
 	if (verdict < 0)
-		verdict = cfg ? cfg->default_action : VPMU_DENY;
+		verdict = cfg && !tenant ? cfg->default_action : VPMU_DENY;
 	/*
 	 * A policy whose verdicts depend on nesting (VPMU_POLICY_NESTED in its
 	 * header) has KVM ask again on every nested transition.
@@ -278,6 +245,19 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 SEC("struct_ops/vm_init")
 void BPF_PROG(vpmu_vm_init, const struct kvm_pmu_vm_ctx *vm)
 {
+	struct vpmu_vm pending = {
+		.policy_id = VPMU_POLICY_PENDING,
+		.cgroup_id = vm->cgroup_id,
+		.tgid = vm->tgid,
+	};
+	__u64 vm_id = vm->vm_id;
+
+	/*
+	 * Pending until the daemon classifies it.  NOEXIST: when this engine
+	 * is attached (or swapped in) over existing VMs, the daemon's entries
+	 * for them stay.  If the map is full the VM has no entry: pending too.
+	 */
+	bpf_map_update_elem(&vm_policy, &vm_id, &pending, BPF_NOEXIST);
 	emit(VPMU_REC_VM_INIT, 0, vm->vm_id, vm->cgroup_id, NULL, 0, 0,
 	     vm->tgid);
 }

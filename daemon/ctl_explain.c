@@ -134,25 +134,40 @@ int ctl_explain(struct ctl *c)
 	if (ctl_open_engine(c, &e))
 		return 1;
 	engine_get_config(&e, &cfg);
-	if (!bpf_map_lookup_elem(e.map_fd[EM_VM_POLICY], &a.vm_id, &vm) &&
-	    vm.policy_id) {
+	if (bpf_map_lookup_elem(e.map_fd[EM_VM_POLICY], &a.vm_id, &vm) ||
+	    vm.policy_id == VPMU_POLICY_PENDING) {
+		if (c->json)
+			printf("[{\"vm_id\":%llu,\"policy\":0,\"action\":\"deny\",\"by\":\"pending\",\"rules\":[]}]\n",
+			       a.vm_id);
+		else
+			printf("VM %llu: pending (not classified by the daemon yet): every event is denied\n",
+			       a.vm_id);
+		goto out;
+	}
+	if (vm.policy_id) {
 		pid = vm.policy_id;
-		how = vm.flags & VPMU_VM_DEFAULT ? "the host default tenant" :
-						   "its tenant";
+		how = "its tenant";
 	} else {
 		pid = cfg.default_policy_id;
-		how = "the host default (not classified by tenant)";
+		how = "the host default tenant";
 	}
 	ctl_tenant_name(&e, pid, tenant, sizeof(tenant));
 	if (!pid || engine_read_policy(&e, pid, &hdr, &rules, &nr)) {
+		/* As the engine: a tenant's missing policy denies. */
+		bool by_tenant = vm.policy_id != VPMU_POLICY_NONE;
+		const char *act = !by_tenant && cfg.default_action == VPMU_ALLOW ?
+				  "allow" : "deny";
+
 		if (c->json)
-			printf("[{\"vm_id\":%llu,\"policy\":0,\"action\":\"%s\",\"by\":\"host default\",\"rules\":[]}]\n",
-			       a.vm_id,
-			       cfg.default_action == VPMU_ALLOW ? "allow" : "deny");
+			printf("[{\"vm_id\":%llu,\"policy\":0,\"action\":\"%s\",\"by\":\"%s\",\"rules\":[]}]\n",
+			       a.vm_id, act,
+			       by_tenant ? "missing tenant policy" : "host default");
+		else if (by_tenant)
+			printf("VM %llu: its tenant's policy %u is missing; every event is denied\n",
+			       a.vm_id, pid);
 		else
 			printf("VM %llu: no policy; the host default action applies: %s\n",
-			       a.vm_id,
-			       cfg.default_action == VPMU_ALLOW ? "allow" : "deny");
+			       a.vm_id, act);
 		goto out;
 	}
 	if (!c->json)

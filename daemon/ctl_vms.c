@@ -74,8 +74,8 @@ int ctl_vms(struct ctl *c)
 		struct row *r = &rows[i];
 
 		path = cgroup_path_of(c->cfg.cgroup_root, r->vm.cgroup_id);
-		if (!r->classified)
-			snprintf(tenant, sizeof(tenant), "(unclassified)");
+		if (!r->classified || r->pol.policy_id == VPMU_POLICY_PENDING)
+			snprintf(tenant, sizeof(tenant), "(pending)");
 		else if (r->pol.flags & VPMU_VM_DEFAULT)
 			snprintf(tenant, sizeof(tenant), "(host default)");
 		else
@@ -89,7 +89,8 @@ int ctl_vms(struct ctl *c)
 			printf(",\"tenant\":");
 			ctl_json_str(stdout, tenant);
 			printf(",\"policy\":%u,\"tie\":%s,\"allowed\":%llu,\"denied\":%llu}",
-			       r->classified ? r->pol.policy_id : 0,
+			       r->classified && r->pol.policy_id != VPMU_POLICY_PENDING ?
+			       r->pol.policy_id : 0,
 			       r->pol.flags & VPMU_VM_TIE ? "true" : "false",
 			       (unsigned long long)r->allowed,
 			       (unsigned long long)r->denied);
@@ -97,7 +98,8 @@ int ctl_vms(struct ctl *c)
 			printf("%-6llu %-7d %-40s %-16s %-6u %10llu %10llu\n",
 			       (unsigned long long)r->vm.vm_id, r->vm.tgid,
 			       path ? path : "(gone)", tenant,
-			       r->classified ? r->pol.policy_id : 0,
+			       r->classified && r->pol.policy_id != VPMU_POLICY_PENDING ?
+			       r->pol.policy_id : 0,
 			       (unsigned long long)r->allowed,
 			       (unsigned long long)r->denied);
 		}

@@ -40,7 +40,7 @@ const char *const engine_map_names[EM_NR] = {
 	[EM_POLICIES_4096] = "policies_4096",
 	[EM_POLICIES_8192] = "policies_8192",
 	[EM_VM_POLICY] = "vm_policy",
-	[EM_CGROUP_POLICY] = "cgroup_policy", [EM_CONFIG] = "config",
+	[EM_CONFIG] = "config",
 	[EM_AUDIT] = "audit",		[EM_RECORDS] = "records",
 	[EM_TENANTS] = "tenants",	[EM_DAEMON] = "daemon",
 };
@@ -248,7 +248,6 @@ static struct bpf_map *skel_map(struct vpmu_engine *s, enum engine_map m)
 	case EM_POLICIES_4096: return s->maps.policies_4096;
 	case EM_POLICIES_8192: return s->maps.policies_8192;
 	case EM_VM_POLICY: return s->maps.vm_policy;
-	case EM_CGROUP_POLICY: return s->maps.cgroup_policy;
 	case EM_CONFIG: return s->maps.config;
 	case EM_AUDIT: return s->maps.audit;
 	case EM_RECORDS: return s->maps.records;

@@ -83,7 +83,7 @@ size_t tenants_list(const struct policyd *d, struct tenant **out);
 int vms_reconcile(struct policyd *d);
 int vms_add(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id,
 	    int32_t tgid, const struct vpmu_vm *prev, bool refresh);
-void vms_remove(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id);
+void vms_remove(struct policyd *d, uint64_t vm_id);
 /* Re-classify every VM; returns how many changed policy. */
 int vms_classify_all(struct policyd *d);
 const struct vm_entry *vms_find(const struct policyd *d, uint64_t vm_id);

@@ -29,7 +29,9 @@ static void log_record(struct policyd *d, const struct vpmu_record *r)
 		    (int)((r->raw_selector >> 8) & 0xff) : -1;
 	struct log_decision ld = {
 		.vm_id = r->vm_id,
-		.tenant = t ? t->name : "(host default)",
+		.tenant = t ? t->name :
+			  r->policy_id == VPMU_POLICY_PENDING ? "(pending)" :
+								"(host default)",
 		.action = r->action == VPMU_ALLOW ? "allow" : "deny",
 		.cgroup = v && v->path ? v->path : "?",
 		.vcpu = r->vcpu_id,
@@ -67,7 +69,7 @@ int records_handle(void *ctx, void *data, size_t size)
 		if (vms_find(d, r->vm_id))
 			log_msg(LOG_INFO, "VM %llu: destroyed",
 				(unsigned long long)r->vm_id);
-		vms_remove(d, r->vm_id, r->cgroup_id);
+		vms_remove(d, r->vm_id);
 		policyd_publish_state(d);
 		break;
 	case VPMU_REC_DECISION:

@@ -4,14 +4,13 @@
  * learnt from the engine's vm_init records afterwards, classified by
  * their cgroup's metadata, and written to vm_policy.
  *
- * Until the daemon classifies a new VM the engine decides for it by the
- * entry of its cgroup or an ancestor (written for cgroups that hold
- * classified VMs, so a VMM's next VM there is covered), else the host
- * default (deny unless configured).  A VM of a strict tenant created in a
- * new cgroup is therefore under the host default for the moment until
- * the daemon classifies it (milliseconds), which is as strict as the host
- * is configured to be.  Every VMS_RESCAN_SEC the VMs are found again, so
- * a record lost to a full ring buffer is caught up with.
+ * Until the daemon classifies a VM, its vm_policy entry is PENDING (the
+ * engine's vm_init wrote it) or missing, and the engine denies every
+ * event of it.  The daemon writes a tenant's policy id, or "host default"
+ * for a VM that matched no tenant, and only when it knows: a VM whose
+ * cgroup cannot be resolved (gone, or never found) or whose tenant has no
+ * published policy stays PENDING.  Every VMS_RESCAN_SEC the VMs are found
+ * again, so a record lost to a full ring buffer is caught up with.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -38,21 +37,33 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 		     struct tenant **ts, size_t nts)
 {
 	struct vpmu_vm val = { .cgroup_id = v->cgroup_id, .tgid = v->tgid };
+	struct tenant *t = NULL;
 	struct vm_meta meta;
-	struct tenant *t;
-	bool tie;
+	const char *why = NULL;
+	bool tie = false;
 
 	/* The tenant set is unknown (tenants.d unreadable): keep entries. */
 	if (d->frozen)
 		return false;
 	if (!v->path)
 		v->path = cgroup_path_of(d->cfg.cgroup_root, v->cgroup_id);
-	vm_meta_init(&meta, d->cfg.cgroup_root, d->cfg.machines_dir,
-		     v->path ? strdup(v->path) : NULL);
-	t = match_pick(ts, nts, &meta, &tie);
-	vm_meta_free(&meta);
-	if (t) {
+	if (v->path) {
+		vm_meta_init(&meta, d->cfg.cgroup_root, d->cfg.machines_dir,
+			     strdup(v->path));
+		t = match_pick(ts, nts, &meta, &tie);
+		vm_meta_free(&meta);
+	}
+	if (!v->path) {
+		/* Not "no tenant": whatever it was in, it may have matched. */
+		why = "its cgroup cannot be resolved";
+		val.policy_id = VPMU_POLICY_PENDING;
+	} else if (t) {
 		val.policy_id = tenant_id_of(d, t->name, false);
+		if (val.policy_id == VPMU_POLICY_NONE) {
+			/* Never 0 for a tenant: that is the host default. */
+			why = "its tenant has no published policy";
+			val.policy_id = VPMU_POLICY_PENDING;
+		}
 		if (tie)
 			val.flags |= VPMU_VM_TIE;
 	} else {
@@ -70,16 +81,13 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 	}
 	v->policy_id = val.policy_id;
 	v->flags = val.flags;
-	/*
-	 * The VM's cgroup classifies the next VM created there (a VMM
-	 * restarting its guest) until the daemon has seen that one.
-	 */
-	if (t && !tie)
-		bpf_map_update_elem(d->eng.map_fd[EM_CGROUP_POLICY],
-				    &v->cgroup_id, &val.policy_id, BPF_ANY);
-	else
-		bpf_map_delete_elem(d->eng.map_fd[EM_CGROUP_POLICY],
-				    &v->cgroup_id);
+	if (why) {
+		log_msg(LOG_WARNING,
+			"VM %llu (cgroup id %llu, pid %d): pending, every event denied: %s",
+			(unsigned long long)v->vm_id,
+			(unsigned long long)v->cgroup_id, v->tgid, why);
+		return true;
+	}
 	if (tie)
 		log_msg(LOG_WARNING,
 			"VM %llu (cgroup %s) matches several tenants with equal precedence; using %s",
@@ -149,48 +157,19 @@ int vms_add(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id,
 	return 0;
 }
 
-void vms_remove(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id)
+void vms_remove(struct policyd *d, uint64_t vm_id)
 {
-	uint64_t cg = cgroup_id;
 	size_t i;
 
 	for (i = 0; i < d->nvms; i++) {
 		if (d->vms[i].vm_id != vm_id)
 			continue;
-		cg = d->vms[i].cgroup_id;
 		free(d->vms[i].path);
 		d->vms[i] = d->vms[--d->nvms];
 		break;
 	}
-	for (i = 0; cg && i < d->nvms; i++)
-		if (d->vms[i].cgroup_id == cg)
-			cg = 0;
-	/* The last VM of its cgroup: the cgroup may be gone next. */
-	if (cg)
-		bpf_map_delete_elem(d->eng.map_fd[EM_CGROUP_POLICY], &cg);
 	/* The engine's vm_destroy dropped it already; a missed one too. */
 	bpf_map_delete_elem(d->eng.map_fd[EM_VM_POLICY], &vm_id);
-}
-
-/* cgroup_policy entries for cgroups no known VM runs in. */
-static void drop_stale_cgroups(struct policyd *d)
-{
-	__u64 key, next, *prev = NULL;
-	size_t i;
-	bool used;
-
-	while (!bpf_map_get_next_key(d->eng.map_fd[EM_CGROUP_POLICY], prev,
-				     &next)) {
-		key = next;
-		for (i = 0, used = false; i < d->nvms && !used; i++)
-			used = d->vms[i].cgroup_id == key;
-		if (!used) {
-			bpf_map_delete_elem(d->eng.map_fd[EM_CGROUP_POLICY], &key);
-			prev = NULL;
-			continue;
-		}
-		prev = &key;
-	}
 }
 
 /*
@@ -228,10 +207,9 @@ int vms_reconcile(struct policyd *d)
 			continue;
 		}
 		log_msg(LOG_INFO, "VM %llu: gone", (unsigned long long)d->vms[k].vm_id);
-		vms_remove(d, d->vms[k].vm_id, d->vms[k].cgroup_id);
+		vms_remove(d, d->vms[k].vm_id);
 	}
 	free(found);
-	drop_stale_cgroups(d);
 	while (!bpf_map_get_next_key(d->eng.map_fd[EM_VM_POLICY], prev, &next)) {
 		key = next;
 		if (!vms_find(d, key)) {

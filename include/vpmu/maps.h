@@ -10,11 +10,16 @@
 
 #define VPMU_PIN_DIR		"/sys/fs/bpf/vpmu"
 #define VPMU_MAX_VMS		65536
-#define VPMU_MAX_CGROUPS	65536
 #define VPMU_MAX_AUDIT		262144
 
 /* A policy id no policy has: "decide by the host default". */
 #define VPMU_POLICY_NONE	0
+/*
+ * vm_policy's policy_id for a VM the daemon has not classified yet: the
+ * engine's vm_init writes it before KVM_CREATE_VM returns, and the engine
+ * denies every event of such a VM (and of one with no entry at all).
+ */
+#define VPMU_POLICY_PENDING	0xffffffffu
 
 /* vm_policy: VM id -> what the daemon decided for it. */
 struct vpmu_vm {

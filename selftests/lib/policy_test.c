@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "../../include/vpmu/maps.h"
 #include "../bpf/progs/test_policy.h"
 #include "kvmt.h"
 #include "policy_test.h"
@@ -177,4 +178,26 @@ int pt_xlated_calls(int prog_fd, const char *callee)
 		if (strstr(line, ") call ") && strstr(line, callee))
 			n++;
 	return pclose(f) ? -1 : n;
+}
+
+int pt_classify_pending(int vm_policy_fd, uint32_t policy_id, uint32_t flags)
+{
+	__u64 key, next, *prev = NULL;
+	struct vpmu_vm v;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(vm_policy_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(vm_policy_fd, &key, &v) ||
+		    v.policy_id != VPMU_POLICY_PENDING)
+			continue;
+		v.policy_id = policy_id;
+		v.flags = flags;
+		if (bpf_map_update_elem(vm_policy_fd, &key, &v, BPF_ANY))
+			kvmt_die("classifying VM %llu: %s",
+				 (unsigned long long)key, strerror(errno));
+		n++;
+	}
+	return n;
 }

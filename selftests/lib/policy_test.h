@@ -35,6 +35,11 @@ struct bpf_link *pt_attach(struct bpf_map *map);
 uint64_t pt_stat(int stats_fd, uint32_t idx);
 /* The newest live VM vm_init recorded for this process from cgroup @cg. */
 uint64_t pt_find_vm(int vms_fd, uint64_t cg);
+/*
+ * vpmu engine: classify every VM still PENDING in vm_policy (@vm_policy_fd)
+ * to policy @policy_id with @flags, as vpmu-policyd does; how many.
+ */
+int pt_classify_pending(int vm_policy_fd, uint32_t policy_id, uint32_t flags);
 
 /*
  * Whether an unprivileged user (nobody) is refused loading the policies

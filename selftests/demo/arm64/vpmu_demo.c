@@ -44,6 +44,14 @@ static void guest_main(uint64_t arg)
 static void run_in(const char *cg, const char *what, int deny_inst,
 		   int allow_cycles_only);
 
+/*
+ * With the engine attached: vm_policy, and what to classify a new VM as
+ * (the daemon's job, done here by hand).  The engine denies everything to
+ * a VM until it is classified.
+ */
+static int vm_policy_fd = -1;
+static struct vpmu_vm classify_as;
+
 static void run(const char *what, int deny_inst, int allow_cycles_only)
 {
 	run_in(NULL, what, deny_inst, allow_cycles_only);
@@ -63,6 +71,9 @@ static void run_in(const char *cg, const char *what, int deny_inst,
 		pt_enter_cgroup(PT_CGROUP_ROOT);
 	if (!vm)
 		kvmt_die("cannot create a KVM VM");
+	if (vm_policy_fd >= 0 && classify_as.policy_id != VPMU_POLICY_PENDING)
+		pt_classify_pending(vm_policy_fd, classify_as.policy_id,
+				    classify_as.flags);
 	vcpu = kvmt_vcpu_add(vm, KVMT_VCPU_PMU, guest_main, 0);
 	if (deny_inst)
 		kvmt_pmu_filter(vcpu, PMU_EV_INST_RETIRED, 1,
@@ -131,7 +142,6 @@ static void policy_demo(void)
 	struct bpf_link *link;
 	struct vpmu_policy_maps maps;
 	__u32 id, zero = 0;
-	uint64_t acme;
 	int fd;
 
 	eng = vpmu_engine__open_and_load();
@@ -154,10 +164,9 @@ static void policy_demo(void)
 		vpmu_policy_publish_fd(&maps, id, fd);
 		close(fd);
 	}
-	acme = pt_make_cgroup(PT_CGROUP_ROOT "/acme.slice");
+	pt_make_cgroup(PT_CGROUP_ROOT "/acme.slice");
 	pt_make_cgroup(PT_CGROUP_ROOT "/other.slice");
-	id = 1;
-	bpf_map_update_elem(bpf_map__fd(eng->maps.cgroup_policy), &acme, &id, BPF_ANY);
+	vm_policy_fd = bpf_map__fd(eng->maps.vm_policy);
 	link = bpf_map__attach_struct_ops(eng->maps.vpmu_engine);
 	if (!link) {
 		printf("demo: cannot attach the engine: %s\n", strerror(errno));
@@ -165,11 +174,17 @@ static void policy_demo(void)
 	}
 	printf("demo: \n");
 	printf("demo: vpmu-policy engine attached (BPF struct_ops kvm_pmu_policy_ops).\n");
-	printf("demo: tenant acme (cgroup acme.slice): deny INST_RETIRED, SW_INCR; others: allow\n");
+	printf("demo: tenant acme (cgroup acme.slice): deny INST_RETIRED, SW_INCR; host default: allow;\n");
+	printf("demo: a VM not classified yet (pending) counts nothing\n");
 	printf("demo: %-34s %12s %12s %8s   %s\n", "VM (no VMM filter)",
 	       "INST_RETIRED", "CPU_CYCLES", "SW_INCR", "PMCEID shows INST_RETIRED");
+	classify_as = (struct vpmu_vm){ .policy_id = 1 };
 	run_in(PT_CGROUP_ROOT "/acme.slice", "acme.slice", 0, 0);
-	run_in(PT_CGROUP_ROOT "/other.slice", "other.slice", 0, 0);
+	classify_as = (struct vpmu_vm){ .policy_id = VPMU_POLICY_NONE,
+					.flags = VPMU_VM_DEFAULT };
+	run_in(PT_CGROUP_ROOT "/other.slice", "other.slice (host default)", 0, 0);
+	classify_as = (struct vpmu_vm){ .policy_id = VPMU_POLICY_PENDING };
+	run_in(PT_CGROUP_ROOT "/other.slice", "not classified yet (pending)", 0, 0);
 	printf("demo: \n");
 	printf("demo: attached policies (/sys/kernel/debug/kvm/pmu_policies):\n");
 	fflush(stdout);

@@ -10,12 +10,12 @@
 #   slice 2  A edited to allow: A counts exactly (from the next slice)
 #   slice 3  A denies again, then the daemon is killed with SIGKILL:
 #            A still reads 0 (the pinned engine enforces without it)
-# then a VM started while no daemon runs is held by the host default
-# (deny), a restarted daemon adopts the engine and classifies it, and
+# then a VM started while no daemon runs is held pending (counts nothing,
+# even with a permissive host default), a restarted daemon adopts the engine and classifies it, and
 # vpmuctl vms lists every VM under the right tenant.  Last, an engine
 # pinned by another ABI version is refused by that version, and unpinned.
 echo "TAP version 13"
-echo "1..38"
+echo "1..41"
 n=0 failed=0
 ok()
 {
@@ -43,7 +43,7 @@ ETC=/etc/vpmu-policyd
 LOG=/tmp/policyd.log
 vms=
 T=/tmp/e2e
-mkdir -p $ETC/tenants.d $T/a $T/b $T/c
+mkdir -p $ETC/tenants.d $T/a $T/b $T/c $T/d
 echo "+cpu" >/dev/null
 mkdir -p $CG/tenant-a.slice/vm-a.scope $CG/tenant-b.slice/vm-b.scope \
 	$CG/tenant-a.slice/vm-c.scope
@@ -175,9 +175,15 @@ check "wait_reload $r" "editing a.json to allow reloads"
 touch $T/a/go.2 $T/b/go.2
 check "[ '$(slice a 2)' = '$exact' ]" "slice 2: A's guest now counts exactly"
 
-# Deny again, then SIGKILL the daemon: the pinned engine enforces alone.
+# Deny again, make the host default permissive (to show that a VM nobody
+# classified does not get it), then SIGKILL the daemon: the pinned engine
+# enforces alone.
 r=$(reloads)
 deny_a
+wait_reload $r
+sed -i 's/"default_action": "deny"/"default_action": "allow"/' $ETC/vpmu-policyd.json
+r=$(reloads)
+kill -HUP "$(cat /tmp/policyd.pid)"
 wait_reload $r
 kill -9 "$(cat /tmp/policyd.pid)"
 sleep 0.5
@@ -185,11 +191,25 @@ touch $T/a/go.3 $T/b/go.3
 check "[ '$(slice a 3)' = 0 ] && [ '$(slice b 3)' = '$exact' ]" \
 	"slice 3: after kill -9 of the daemon, A is still denied and B still counts"
 
-# A VM created with no daemon: the host default (deny) holds it.
+# A VM created with no daemon: pending (vm_init's entry), so it counts
+# nothing although the host default now allows everything.
 sh -c "echo \$\$ >$CG/tenant-a.slice/vm-c.scope/cgroup.procs && exec /tests/tools/vm_count 2 $T/c" \
 	>$T/c.out 2>&1 &
 vms="$vms $!"
-check "[ '$(slice c 0)' = 0 ]" "a VM started while no daemon runs is denied by the host default"
+check "[ '$(slice c 0)' = 0 ]" "a VM started while no daemon runs counts nothing (pending), though the host default allows"
+check "vpmuctl vms | grep -E 'tenant-a.slice/vm-c.scope +\(pending\)'" \
+	"vpmuctl vms shows it as pending"
+# A VM whose creator left its cgroup and removed it before the daemon saw
+# it: its tenant cannot be known, so it stays pending (never "no tenant").
+mkdir -p $CG/tenant-a.slice/vm-d.scope
+sh -c "echo \$\$ >$CG/tenant-a.slice/vm-d.scope/cgroup.procs && exec /tests/tools/vm_count 2 $T/d" \
+	>$T/d.out 2>&1 &
+vm_d=$!
+vms="$vms $vm_d"
+slice d 0 >/dev/null
+echo $vm_d >$CG/cgroup.procs
+rmdir $CG/tenant-a.slice/vm-d.scope
+sed -i 's/"default_action": "allow"/"default_action": "deny"/' $ETC/vpmu-policyd.json
 check "vpmuctl status | grep -q 'not running'" "vpmuctl status: daemon not running, engine pinned"
 
 check "start_daemon" "the restarted daemon starts"
@@ -198,7 +218,11 @@ check "VPMU_DEBUG_LIBBPF=1 vpmuctl vms | grep -E \"tenant-a.slice/vm-c.scope +a 
 	"after the restart the new VM is under tenant a (reconciled)"
 check "[ \$(grep -c '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies) = 1 ]" \
 	"exactly one engine is attached"
-touch $T/c/go.1
+check "vpmuctl vms | grep -E '\(gone\) +\(pending\)'" \
+	"a VM whose cgroup was removed before classification stays pending"
+check "grep -q 'pending, every event denied: its cgroup cannot be resolved' $LOG" \
+	"the daemon logs why it is pending"
+touch $T/c/go.1 $T/d/go.1
 
 # Tenant B's file deleted: its VM falls back to the host default (deny).
 r=$(reloads)
@@ -242,7 +266,7 @@ cat >$T/old.json <<JSON
 { "pin_dir": "$OLD", "state_dir": "$T/old-state" }
 JSON
 check "vpmu-policyd --config $T/old.json --oneshot 2>$T/old.err; [ \$? = 78 ] &&
-	grep -q 'has ABI 1, this daemon 2: stop its VMs. policy with .vpmuctl unpin. first' $T/old.err" \
+	grep -q 'has ABI 1, this daemon 3: stop its VMs. policy with .vpmuctl unpin. first' $T/old.err" \
 	"an engine pinned by ABI 1 is refused by its version, with the way out (exit 78)"
 check "vpmuctl --config $T/old.json unpin && [ ! -e $OLD ]" \
 	"vpmuctl unpin removes the old engine's pins, ABI 1's policies map too"

@@ -3,10 +3,13 @@
  * pmu_engine: the policy engine (bpf/vpmu_engine.bpf.c) with its maps
  * filled as vpmu-policyd fills them, on arm64 guests with exact counts.
  *
- * Checked: a VM is classified by its cgroup or its nearest classified
- * ancestor, by its own id (which wins),
- * or falls to the host default policy, and to the host default action when
- * that policy is missing (fail closed); swapping a policy's rule map while
+ * Checked: vm_init writes a PENDING entry before the VM runs, and a VM
+ * that is pending or has no entry counts nothing (fail closed); a VM
+ * counts by its tenant's policy once classified (the test writes
+ * vm_policy as the daemon does), by the host default policy when
+ * classified as matching no tenant, and by the host default action when
+ * that policy is missing, while a tenant whose policy is missing denies;
+ * re-attaching keeps classified entries; swapping a policy's rule map while
  * a guest runs applies from the next slice, whole (both counters of one
  * slice follow the new policy); the audit map counts what the guest got;
  * denials and VM lifecycle reach the ring buffer; vm_destroy drops the
@@ -37,7 +40,6 @@
 #define EXACT PMU_LOOP_INSTS(LOOP_N)
 #define CG_X PT_CGROUP_ROOT "/engine-x"
 #define CG_Y PT_CGROUP_ROOT "/engine-y"
-#define CG_X_CHILD CG_X "/vm-1"
 
 enum { POL_DENY_INST = 1, POL_ALLOW_ALL = 2, POL_MISSING = 99 };
 
@@ -155,24 +157,63 @@ static void refresh(uint64_t vm_id)
 		kvmt_die("refresh: %d", ret);
 }
 
-static struct kvmt_vm *vm_in(const char *cg, struct kvmt_vcpu **vcpu,
+/* Leave a new VM as vm_init left it: pending. */
+#define PENDING (-1LL)
+/* Classified by the daemon as matching no tenant: the host default. */
+#define HOST_DEFAULT (-2LL)
+/* No entry at all (vm_policy full, or an entry lost). */
+#define NO_ENTRY (-3LL)
+
+static uint64_t newest_vm(uint64_t cg);
+
+/* Write @vm_id's vm_policy entry as the daemon does. */
+static void classify(uint64_t vm_id, long long policy)
+{
+	struct vpmu_vm v = {
+		.policy_id = policy == HOST_DEFAULT ? VPMU_POLICY_NONE : policy,
+		.flags = policy == HOST_DEFAULT ? VPMU_VM_DEFAULT : 0,
+	};
+
+	if (bpf_map_update_elem(bpf_map__fd(eng->maps.vm_policy), &vm_id, &v,
+				BPF_ANY))
+		kvmt_die("writing vm_policy: %s", strerror(errno));
+}
+
+/*
+ * A VM created from cgroup @cg (id @cg_id), classified to @policy (or left
+ * PENDING) before its vCPU exists; its id in *@vm_id.
+ */
+static struct kvmt_vm *vm_in(const char *cg, uint64_t cg_id, long long policy,
+			     uint64_t *vm_id, struct kvmt_vcpu **vcpu,
 			     void (*fn)(uint64_t))
 {
 	struct kvmt_vm *vm;
+	uint64_t id;
 
 	pt_enter_cgroup(cg);
 	vm = kvmt_vm_create();
 	pt_enter_cgroup(PT_CGROUP_ROOT);
 	if (!vm)
 		kvmt_die("cannot create a VM");
+	id = newest_vm(cg_id);
+	if (!id)
+		kvmt_die("no vm_init record for the new VM");
+	if (policy == NO_ENTRY)
+		bpf_map_delete_elem(bpf_map__fd(eng->maps.vm_policy), &id);
+	else if (policy != PENDING)
+		classify(id, policy);
+	if (vm_id)
+		*vm_id = id;
 	*vcpu = kvmt_vcpu_add(vm, KVMT_VCPU_PMU, fn, 0);
 	return vm;
 }
 
-static struct pmu_sample measure_in(const char *cg)
+static struct pmu_sample measure_in(const char *cg, uint64_t cg_id,
+				    long long policy, uint64_t *vm_id)
 {
 	struct kvmt_vcpu *vcpu;
-	struct kvmt_vm *vm = vm_in(cg, &vcpu, guest_measure);
+	struct kvmt_vm *vm = vm_in(cg, cg_id, policy, vm_id, &vcpu,
+				   guest_measure);
 	struct pmu_sample s;
 
 	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
@@ -307,7 +348,7 @@ int main(void)
 		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
 	kvmt_vm_free(vm);
 	tap_libbpf_quiet();
-	tap_plan(22);
+	tap_plan(26);
 
 	eng = vpmu_engine__open_and_load();
 	if (!tap_check(eng != NULL, "the verifier accepts the engine"))
@@ -319,25 +360,39 @@ int main(void)
 	set_config(POL_ALLOW_ALL, VPMU_DENY);
 	set_policy(POL_DENY_INST, new_policy(VPMU_ALLOW, &deny_inst, 1));
 	set_policy(POL_ALLOW_ALL, new_policy(VPMU_ALLOW, NULL, 0));
-	bpf_map_update_elem(bpf_map__fd(eng->maps.cgroup_policy), &cg_x,
-			    &(__u32){ POL_DENY_INST }, BPF_ANY);
 	link = bpf_map__attach_struct_ops(eng->maps.vpmu_engine);
 	if (!tap_check(link != NULL, "the engine attaches"))
 		tap_bail("cannot attach: %s", strerror(errno));
 
-	/* Classification by cgroup, and the host default policy. */
-	x = measure_in(CG_X);
-	y = measure_in(CG_Y);
+	/* Pending until classified: nothing counts. */
+	{
+		struct kvmt_vcpu *pv;
+		struct vpmu_vm pe;
+
+		vm = vm_in(CG_Y, cg_y, PENDING, &vm_y, &pv, guest_measure);
+		tap_check(!bpf_map_lookup_elem(bpf_map__fd(eng->maps.vm_policy),
+					       &vm_y, &pe) &&
+			  pe.policy_id == VPMU_POLICY_PENDING && pe.cgroup_id == cg_y,
+			  "vm_init wrote a PENDING entry before the VM ran");
+		kvmt_vm_free(vm);
+	}
+	y = measure_in(CG_Y, cg_y, PENDING, NULL);
+	tap_check(y.inst == 0 && y.cycles == 0,
+		  "a pending VM counts nothing, whatever the host default (%llu, %llu)",
+		  (unsigned long long)y.inst, (unsigned long long)y.cycles);
+	y = measure_in(CG_Y, cg_y, NO_ENTRY, NULL);
+	tap_check(y.inst == 0 && y.cycles == 0,
+		  "a VM with no entry at all counts nothing (%llu, %llu)",
+		  (unsigned long long)y.inst, (unsigned long long)y.cycles);
+
+	/* Classified: by tenant, or as matching none (host default). */
+	x = measure_in(CG_X, cg_x, POL_DENY_INST, &vm_x);
+	y = measure_in(CG_Y, cg_y, HOST_DEFAULT, NULL);
 	tap_check(x.inst == 0 && x.cycles == EXACT,
-		  "cgroup X's policy denies INST_RETIRED only (%llu, %llu)",
+		  "X's tenant policy denies INST_RETIRED only (%llu, %llu)",
 		  (unsigned long long)x.inst, (unsigned long long)x.cycles);
 	tap_check(y.inst == EXACT && y.cycles == EXACT,
-		  "an unclassified VM gets the host default policy (allow all)");
-	pt_make_cgroup(CG_X_CHILD);
-	x = measure_in(CG_X_CHILD);
-	tap_check(x.inst == 0 && x.cycles == EXACT,
-		  "a VM in a child of X gets X's policy (nearest classified ancestor)");
-	vm_x = newest_vm(cg_x);
+		  "a VM that matched no tenant gets the host default policy (allow all)");
 	tap_check(vm_x != 0, "vm_init reached the ring buffer with the VM's cgroup");
 
 	/* Audit: what the guest got, per VM and event. */
@@ -358,14 +413,13 @@ int main(void)
 	tap_check(denials > 0, "the denial reached the ring buffer (%d records)",
 		  denials);
 
-	/* A VM's own entry wins over its cgroup, from the next slice. */
-	vm = vm_in(CG_Y, &vcpu, guest_slices);
+	/* A new classification applies from the next slice. */
+	vm = vm_in(CG_Y, cg_y, HOST_DEFAULT, &vm_y, &vcpu, guest_slices);
 	expect_slice(vcpu, &last, EXACT, EXACT, "slice 0: Y counts");
-	vm_y = newest_vm(cg_y);
 	bpf_map_update_elem(bpf_map__fd(eng->maps.vm_policy), &vm_y, &vmv, BPF_ANY);
 	refresh(vm_y);
 	expect_slice(vcpu, &last, 0, EXACT,
-		     "slice 1: the VM's own entry applies");
+		     "slice 1: the VM's new entry applies");
 
 	/* Swap the policy's rules whole while the guest runs. */
 	set_policy(POL_DENY_INST, new_policy(VPMU_ALLOW, &deny_cycles, 1));
@@ -401,13 +455,10 @@ int main(void)
 	for (i = 0; i < 10000; i++)
 		set_policy(1000 + i, new_policy(VPMU_ALLOW, i % 2 ? &deny_inst :
 							  &deny_cycles, 1));
-	bpf_map_update_elem(bpf_map__fd(eng->maps.cgroup_policy), &cg_y,
-			    &(__u32){ 1000 + 9999 }, BPF_ANY);
-	y = measure_in(CG_Y);
+	y = measure_in(CG_Y, cg_y, 1000 + 9999, NULL);
 	tap_check(y.inst == 0 && y.cycles == EXACT,
 		  "with 10,000 policies loaded, policy 10999 decides (%llu, %llu)",
 		  (unsigned long long)y.inst, (unsigned long long)y.cycles);
-	bpf_map_delete_elem(bpf_map__fd(eng->maps.cgroup_policy), &cg_y);
 
 	/* A policy's own audit level overrides the host's. */
 	{
@@ -417,25 +468,42 @@ int main(void)
 		set_policy(7, new_policy_flags(VPMU_ALLOW,
 					       VPMU_POLICY_AUDIT(VPMU_AUDIT_NONE),
 					       NULL, 0));
-		bpf_map_update_elem(bpf_map__fd(eng->maps.cgroup_policy), &cg_y,
-				    &(__u32){ 7 }, BPF_ANY);
-		measure_in(CG_Y);
-		vm_q = newest_vm(cg_y);
+		measure_in(CG_Y, cg_y, 7, &vm_q);
 		ak.vm_id = vm_q;
 		ak.event = PMU_EV_CPU_CYCLES;
 		tap_check(vm_q && bpf_map_lookup_elem(bpf_map__fd(eng->maps.audit),
 						      &ak, &none) && errno == ENOENT,
 			  "a policy with audit none leaves no audit record");
-		bpf_map_delete_elem(bpf_map__fd(eng->maps.cgroup_policy), &cg_y);
 	}
 
-	/* Fail closed: the default policy is missing, deny by default. */
-	set_config(POL_MISSING, VPMU_DENY);
-	y = measure_in(CG_Y);
+	/* Re-attaching announces existing VMs: their entries stay. */
+	{
+		struct kvmt_vcpu *pv;
+		struct vpmu_vm pe = { 0 };
+
+		vm = vm_in(CG_Y, cg_y, POL_DENY_INST, &vm_y, &pv, guest_measure);
+		bpf_link__destroy(link);
+		link = bpf_map__attach_struct_ops(eng->maps.vpmu_engine);
+		if (!link)
+			tap_bail("cannot re-attach: %s", strerror(errno));
+		bpf_map_lookup_elem(bpf_map__fd(eng->maps.vm_policy), &vm_y, &pe);
+		TAP_CHECK_EQ(pe.policy_id, POL_DENY_INST,
+			     "re-attaching keeps a classified VM's entry (vm_init does not overwrite)");
+		kvmt_vm_free(vm);
+	}
+
+	/* Fail closed: a tenant's missing policy denies, whatever the host. */
+	set_config(POL_ALLOW_ALL, VPMU_ALLOW);
+	y = measure_in(CG_Y, cg_y, POL_MISSING, NULL);
 	tap_check(y.inst == 0 && y.cycles == 0,
-		  "no policy at all: the host default action denies everything");
+		  "a tenant whose policy is missing counts nothing, even with a host default action of allow");
+	/* The host default policy is missing: the host default action. */
+	set_config(POL_MISSING, VPMU_DENY);
+	y = measure_in(CG_Y, cg_y, HOST_DEFAULT, NULL);
+	tap_check(y.inst == 0 && y.cycles == 0,
+		  "host default without its policy: a default action of deny denies everything");
 	set_config(POL_MISSING, VPMU_ALLOW);
-	y = measure_in(CG_Y);
+	y = measure_in(CG_Y, cg_y, HOST_DEFAULT, NULL);
 	tap_check(y.inst == EXACT && y.cycles == EXACT,
 		  "a host default action of allow is honoured");
 

@@ -27,6 +27,7 @@
 #include "../../lib/arm64/pmu_guest.h"
 #include "../../lib/guest.h"
 #include "../../lib/libbpf_tap.h"
+#include "../../lib/policy_test.h"
 #include "../../lib/tap.h"
 #include "vpmu_engine.skel.h"
 
@@ -84,6 +85,9 @@ static void run(struct vpmu_engine *eng, __u8 flags, uint64_t *inst,
 	close(fd);
 
 	vm = kvmt_vm_create();
+	/* What the daemon does: no tenant matches, the host default. */
+	pt_classify_pending(bpf_map__fd(eng->maps.vm_policy), VPMU_POLICY_NONE,
+			    VPMU_VM_DEFAULT);
 	vcpu = kvmt_vcpu_add(vm, KVMT_VCPU_PMU | KVMT_VCPU_EL2, guest_main, 0);
 	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
 	*inst = KVMT_GUEST(vm, el1_inst);

@@ -56,7 +56,7 @@ int main(void)
 		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
 	kvmt_vm_free(vm);
 	tap_libbpf_quiet();
-	tap_plan(5);
+	tap_plan(6);
 
 	eng = vpmu_engine__open_and_load();
 	if (!tap_check(eng != NULL, "the verifier accepts the engine against kvm.ko's BTF"))
@@ -70,6 +70,18 @@ int main(void)
 	pt_enter_cgroup(CG_X);
 	vm = kvmt_vm_create();
 	pt_enter_cgroup(PT_CGROUP_ROOT);
+	{
+		struct vpmu_vm pe = { 0 };
+		__u64 key;
+
+		/* The only VM: whichever key vm_policy holds is ours. */
+		if (!bpf_map_get_next_key(bpf_map__fd(eng->maps.vm_policy), NULL,
+					  &key))
+			bpf_map_lookup_elem(bpf_map__fd(eng->maps.vm_policy),
+					    &key, &pe);
+		tap_check(pe.policy_id == VPMU_POLICY_PENDING && pe.cgroup_id == cg_x,
+			  "vm_init wrote a PENDING entry (deny all until classified)");
+	}
 	vcpu = kvmt_vcpu_add(vm, 0, guest_idle, 0);
 	TAP_CHECK_EQ(kvmt_vcpu_run(vcpu).cmd, UCALL_DONE,
 		     "a guest runs with the engine attached");

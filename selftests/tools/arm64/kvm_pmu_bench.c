@@ -43,6 +43,7 @@
 #include "../../lib/arm64/guest_sysreg.h"
 #include "../../lib/arm64/kvmt_arm64.h"
 #include "../../lib/guest.h"
+#include "../../lib/policy_test.h"
 #include "test_policy.skel.h"
 #include "vpmu_engine.skel.h"
 
@@ -108,6 +109,9 @@ static uint64_t median(uint64_t *v)
 	return v[REPS / 2];
 }
 
+/* vm_policy of the engine while it is attached, else -1. */
+static int vm_policy_fd = -1;
+
 static void measure(const char *mode)
 {
 	uint64_t rt[REPS], wr[REPS], m_rt, m_wr;
@@ -119,6 +123,10 @@ static void measure(const char *mode)
 	vb = kvmt_vm_create();
 	if (!va || !vb)
 		kvmt_die("cannot create a VM: %s", strerror(errno));
+	/* Under the engine: classified to the host default, as the daemon does. */
+	if (vm_policy_fd >= 0)
+		pt_classify_pending(vm_policy_fd, VPMU_POLICY_NONE,
+				    VPMU_VM_DEFAULT);
 	a = kvmt_vcpu_add(va, KVMT_VCPU_PMU, guest_main, G_ROUNDTRIPS);
 	b = kvmt_vcpu_add(vb, KVMT_VCPU_PMU, guest_main, G_WRITES);
 	/* Warm up: first entries fault in memory and create perf events. */
@@ -188,6 +196,7 @@ static struct bpf_link *attach_engine(struct vpmu_engine **engp)
 	close(fd);
 	bpf_map_update_elem(bpf_map__fd(eng->maps.config), &zero, &c, BPF_ANY);
 	*engp = eng;
+	vm_policy_fd = bpf_map__fd(eng->maps.vm_policy);
 	return bpf_map__attach_struct_ops(eng->maps.vpmu_engine);
 }
 
