@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 
 #include "cgroup.h"
+#include "esc.h"
 #include "match.h"
 #include "policyd.h"
 
@@ -39,6 +40,7 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 {
 	struct vpmu_vm val = { .cgroup_id = v->cgroup_id, .tgid = v->tgid };
 	struct vm_meta meta;
+	char cg[1024];
 	struct tenant *t;
 	bool tie;
 
@@ -80,14 +82,15 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 	else
 		bpf_map_delete_elem(d->eng.map_fd[EM_CGROUP_POLICY],
 				    &v->cgroup_id);
+	/* Cgroup names are chosen by whoever made the cgroup. */
+	esc(cg, sizeof(cg), v->path ? v->path : "(gone)");
 	if (tie)
 		log_msg(LOG_WARNING,
 			"VM %llu (cgroup %s) matches several tenants with equal precedence; using %s",
-			(unsigned long long)v->vm_id, v->path ? v->path : "?",
-			t->name);
+			(unsigned long long)v->vm_id, cg, t->name);
 	log_msg(LOG_INFO, "VM %llu (cgroup %s, pid %d): tenant %s, policy %u",
-		(unsigned long long)v->vm_id, v->path ? v->path : "(gone)",
-		v->tgid, t ? t->name : "(host default)", val.policy_id);
+		(unsigned long long)v->vm_id, cg, v->tgid,
+		t ? t->name : "(host default)", val.policy_id);
 	return true;
 }
 

@@ -825,6 +825,24 @@ static const struct bad bad[] = {
 	/* ... and only Intel has them. */
 	{ F(40), AMD, "{\"deny\": [{\"select\": 1, \"in_tx\": true}]}",
 	  { F(40) ":1:25: \"in_tx\" is an Intel selector bit; this policy is for x86-amd" } },
+	/*
+	 * Keys and values are quoted with control characters, bytes above
+	 * 0x7e, quotes and backslashes escaped: a file must not be able to
+	 * write escape sequences or fake lines into a terminal or the log.
+	 */
+	{ F(41), INTEL,
+	  "{\"\\u001b[31m\\nx\": 1,\n"
+	  " \"tenant\": \"a\\u001b]0;pwn\\u0007\",\n"
+	  " \"match\": {\"cgroup\": \"x\\\"y\\\\\\u00e9\", \"xattr\": {\"sec\\rurity.x\": \"1\"}},\n"
+	  " \"allow\": [\"cyc\\u001bles\", {\"event\": 1, \"usr\\u007f\": true}],\n"
+	  " \"default\": \"al\\tlow\"}",
+	  { F(41) ":1:2: unknown key \"\\x1b[31m\\x0ax\" in the tenant",
+	    F(41) ":2:12: tenant name \"a\\x1b]0;pwn\\x07\" must be 1-63 letters, digits, '-', '_' or '.', not starting with '.'",
+	    F(41) ":5:13: \"default\" must be \"deny\" or \"allow\", not \"al\\x09low\"",
+	    F(41) ":3:22: \"cgroup\" is a path from the cgroup2 root and starts with '/': \"x\\\"y\\\\\\xc3\\xa9\"",
+	    F(41) ":3:48: xattr \"sec\\x0durity.x\": only user.* and trusted.* attributes of cgroups can be matched",
+	    F(41) ":4:12: unknown event \"cyc\\x1bles\" for x86-intel (did you mean \"cycles\"?)",
+	    F(41) ":4:41: unknown key \"usr\\x7f\" in a rule (did you mean \"usr\"?)" } },
 };
 
 /* Two checks per entry of bad[]. */
