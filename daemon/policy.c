@@ -46,7 +46,8 @@ static const char *const tenant_keys[] = {
 	"nested_reprogram", "allow", "deny", NULL
 };
 static const char *const clause_keys[] = {
-	"cgroup", "slice", "unit", "machine", "xattr", "comment", NULL
+	"cgroup", "slice", "unit", "machine", "xattr", "untrusted_xattrs",
+	"comment", NULL
 };
 static const char *const entry_keys[] = {
 	"event", "select", "fixed", "range", "cycle_counter", "umask",
@@ -745,6 +746,7 @@ static bool finish_rules(struct compiler *c, struct tenant *t)
 static bool parse_clause(struct compiler *c, const struct json_value *o,
 			 struct match_clause *cl)
 {
+	const struct json_member *m;
 	size_t i, j, n = 0, max = 0;
 	bool ok;
 
@@ -762,12 +764,18 @@ static bool parse_clause(struct compiler *c, const struct json_value *o,
 		diag_file(c->s.d, c->s.file, "out of memory");
 		return false;
 	}
+	if ((m = json_member(o, "untrusted_xattrs")) &&
+	    !schema_bool(&c->s, m->value, m->key, &cl->untrusted_xattrs))
+		ok = false;
 	for (i = 0; i < o->object.n; i++) {
-		const struct json_member *m = &o->object.members[i];
-		const struct json_value *v = m->value;
+		const struct json_value *v;
 		const char *str;
 		enum match_field f;
 
+		m = &o->object.members[i];
+		v = m->value;
+		if (!strcmp(m->key, "untrusted_xattrs"))
+			continue;	/* read above */
 		if (!strcmp(m->key, "comment")) {
 			ok &= schema_string(&c->s, v, m->key, &str);
 			continue;
@@ -789,6 +797,18 @@ static bool parse_clause(struct compiler *c, const struct json_value *o,
 				    strncmp(x->key, "trusted.", 8)) {
 					diag_at(c->s.d, c->s.file, x->key_pos,
 						"xattr \"%s\": only user.* and trusted.* attributes of cgroups can be matched",
+						ESC(x->key));
+					ok = false;
+					continue;
+				}
+				/*
+				 * Whoever may write a cgroup may set its
+				 * user.* xattrs: only on the admin's say.
+				 */
+				if (!strncmp(x->key, "user.", 5) &&
+				    !cl->untrusted_xattrs) {
+					diag_at(c->s.d, c->s.file, x->key_pos,
+						"xattr \"%s\": a cgroup's owner can set user.* attributes; match trusted.* ones, or set \"untrusted_xattrs\": true in this clause",
 						ESC(x->key));
 					ok = false;
 					continue;
