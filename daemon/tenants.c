@@ -22,6 +22,7 @@
 #include <bpf/bpf.h>
 
 #include "esc.h"
+#include "perms.h"
 #include "policyd.h"
 #include "strmap.h"
 
@@ -235,7 +236,12 @@ static void read_slot(struct policyd *d, struct tenant_slot *s)
 	s->ino = st.st_ino;
 	s->size = st.st_size;
 	s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	text = read_file(path, TENANT_FILE_MAX, &len, &dg);
+	/*
+	 * A file others than root may write (or swap) is rejected like a
+	 * broken one: its tenant keeps its last good version.
+	 */
+	text = path_root_only(path, &dg) ?
+	       read_file(path, TENANT_FILE_MAX, &len, &dg) : NULL;
 	if (!text)
 		goto bad;
 	dig = digest_bytes(text, len);
