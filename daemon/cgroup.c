@@ -159,30 +159,126 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 	return n > m && !memcmp(s + n - m, suffix, m);
 }
 
-bool cgroup_unit(const char *path, char *buf, size_t len, int *depth)
+bool cgroup_unit(const char *path, int max_depth, char *buf, size_t len,
+		 int *depth)
 {
 	const char *p = path, *end;
-	bool found = false;
 	int d = 0;
 
-	while (*p) {
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p || ++d > max_depth)
+			return false;
+		end = strchrnul(p, '/');
+		if (!ends_with(p, end - p, ".slice"))
+			break;
+		p = end;
+	}
+	if ((!ends_with(p, end - p, ".service") &&
+	     !ends_with(p, end - p, ".scope")) || (size_t)(end - p) >= len)
+		return false;
+	memcpy(buf, p, end - p);
+	buf[end - p] = 0;
+	*depth = d;
+	return true;
+}
+
+bool cgroup_prefix(const char *path, int depth, char *buf, size_t len)
+{
+	const char *p = path;
+	size_t n;
+
+	while (depth-- > 0) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		p = strchrnul(p, '/');
+	}
+	n = p - path;
+	if (n >= len)
+		return false;
+	memcpy(buf, path, n);
+	buf[n] = 0;
+	if (!n)
+		snprintf(buf, len, "/");
+	return true;
+}
+
+/* systemd's marker on a delegated unit's cgroup (user.* since v253). */
+static bool delegated(const char *dir)
+{
+	static const char *const names[] = { "trusted.delegate",
+					     "user.delegate" };
+	char v[8];
+	ssize_t n;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		n = getxattr(dir, names[i], v, sizeof(v) - 1);
+		if (n == 1 && v[0] == '1')
+			return true;
+	}
+	return false;
+}
+
+void cgroup_trust(const char *root, const char *path, struct cgroup_trust *t)
+{
+	char abs[PATH_MAX];
+	const char *p = path, *end;
+	size_t rl = strlen(root);
+	struct stat st;
+	int d = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (rl >= sizeof(abs))
+		return;
+	memcpy(abs, root, rl + 1);
+	for (;;) {
 		while (*p == '/')
 			p++;
 		if (!*p)
 			break;
 		end = strchrnul(p, '/');
-		d++;
-		if ((ends_with(p, end - p, ".service") ||
-		     ends_with(p, end - p, ".scope")) &&
-		    (size_t)(end - p) < len) {
-			memcpy(buf, p, end - p);
-			buf[end - p] = 0;
-			*depth = d;
-			found = true;
+		if (rl + 1 + (end - p) >= sizeof(abs)) {
+			snprintf(t->why, sizeof(t->why), "path too long");
+			t->boundary = d + 1;
+			return;
 		}
+		abs[rl++] = '/';
+		memcpy(abs + rl, p, end - p);
+		rl += end - p;
+		abs[rl] = 0;
+		d++;
+		/* Gone or odd: nothing from here down is known. */
+		if (lstat(abs, &st))
+			snprintf(t->why, sizeof(t->why), "cannot look at it: %s",
+				 strerror(errno));
+		else if (!S_ISDIR(st.st_mode))
+			snprintf(t->why, sizeof(t->why), "not a directory");
+		if (t->why[0]) {
+			t->boundary = d;
+			return;
+		}
+		if (st.st_uid)
+			snprintf(t->why, sizeof(t->why), "owned by uid %u",
+				 (unsigned int)st.st_uid);
+		else if (st.st_mode & (S_IWGRP | S_IWOTH))
+			snprintf(t->why, sizeof(t->why),
+				 "writable by others than root (mode %04o)",
+				 (unsigned int)(st.st_mode & 07777));
+		else if (delegated(abs))
+			snprintf(t->why, sizeof(t->why),
+				 "delegated (systemd's delegate xattr)");
+		t->names = d;
+		if (t->why[0]) {
+			t->boundary = d;
+			return;
+		}
+		t->xattrs = d;
 		p = end;
 	}
-	return found;
 }
 
 /*

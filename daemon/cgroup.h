@@ -30,10 +30,36 @@ bool cgroup_xattr(const char *root, const char *path, const char *name,
 /* The number of components of @path ("/" is 0). */
 int cgroup_depth(const char *path);
 /*
- * The systemd unit (the deepest ".service" or ".scope" component) of
- * @path into @buf; false if none.
+ * How far down a cgroup path the host's word goes.
+ *
+ * The delegation boundary is the first cgroup from the root down that
+ * systemd marked delegated (trusted.delegate or user.delegate "1"), or
+ * that is not owned by root, or that others than root may write: below
+ * it, a user session, a rootless container or a Delegate=yes unit makes
+ * cgroups and names them as it likes, and it can set user.* xattrs on
+ * the boundary cgroup itself.  The boundary's own name was chosen by
+ * root (its parent is root's), so names count down to it, user.*
+ * xattrs only above it.  A component that cannot be looked at ends the
+ * trust before it (fail closed).
  */
-bool cgroup_unit(const char *path, char *buf, size_t len, int *depth);
+struct cgroup_trust {
+	int names;		/* components 1..names were named by root */
+	int xattrs;		/* user.* xattrs of depths 0..xattrs are root's */
+	int boundary;		/* the boundary's depth, 0 if none */
+	char why[128];		/* what makes it the boundary */
+};
+void cgroup_trust(const char *root, const char *path, struct cgroup_trust *t);
+/*
+ * The systemd unit of @path into @buf: the component right below the
+ * leading ".slice" components, if it ends in ".service" or ".scope" and
+ * is at most @max_depth deep (named by root; see cgroup_trust()).  Not a
+ * deeper one: cgroups below a unit are the unit's own (a delegate may
+ * name one "batch-1.service").  False if none.
+ */
+bool cgroup_unit(const char *path, int max_depth, char *buf, size_t len,
+		 int *depth);
+/* The first @depth components of @path ("/" for 0) into @buf. */
+bool cgroup_prefix(const char *path, int depth, char *buf, size_t len);
 /*
  * The name of the machine systemd-machined registered for @unit, from
  * @machines_dir (/run/systemd/machines: one file per machine with

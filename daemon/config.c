@@ -10,6 +10,7 @@
 
 #include "../include/vpmu/maps.h"
 #include "config.h"
+#include "esc.h"
 #include "schema.h"
 
 static const char *const config_keys[] = {
@@ -97,7 +98,7 @@ bool config_load(const char *path, bool optional, struct policyd_config *out,
 			if (!tenant_name_valid(str))
 				diag_at(d, path, m->value->pos,
 					"\"default_tenant\": \"%s\" is not a valid tenant name",
-					str);
+					ESC(str));
 			else
 				strcpy(c.default_tenant, str);
 		}
@@ -121,7 +122,7 @@ bool config_load(const char *path, bool optional, struct policyd_config *out,
 		else if (k < 0)
 			diag_at(d, path, m->value->pos,
 				"\"target\" must be \"auto\", \"arm64\", \"x86-intel\" or \"x86-amd\", not \"%s\"",
-				str);
+				ESC(str));
 		else
 			c.target = k;
 	}

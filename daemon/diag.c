@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "esc.h"
 
 void diag_init(struct diag *d)
 {
@@ -42,10 +43,12 @@ static void add(struct diag *d, char *prefix, const char *fmt, va_list ap)
 void diag_at(struct diag *d, const char *file, struct json_pos pos,
 	     const char *fmt, ...)
 {
-	char *prefix;
+	char *prefix, shown[1024];
 	va_list ap;
 
-	if (asprintf(&prefix, "%s:%u:%u: ", file, pos.line, pos.col) < 0)
+	/* A file's name is chosen by whoever may write its directory. */
+	if (asprintf(&prefix, "%s:%u:%u: ", esc(shown, sizeof(shown), file),
+		     pos.line, pos.col) < 0)
 		prefix = NULL;
 	va_start(ap, fmt);
 	add(d, prefix, fmt, ap);
@@ -54,10 +57,10 @@ void diag_at(struct diag *d, const char *file, struct json_pos pos,
 
 void diag_file(struct diag *d, const char *file, const char *fmt, ...)
 {
-	char *prefix;
+	char *prefix, shown[1024];
 	va_list ap;
 
-	if (asprintf(&prefix, "%s: ", file) < 0)
+	if (asprintf(&prefix, "%s: ", esc(shown, sizeof(shown), file)) < 0)
 		prefix = NULL;
 	va_start(ap, fmt);
 	add(d, prefix, fmt, ap);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esc.h"
 #include "json.h"
 
 #define JSON_MAX_DEPTH 64
@@ -636,29 +637,6 @@ static bool keyset_reserve(struct parser *p, struct keyset *ks,
 	return true;
 }
 
-/*
- * @key for a message: cut short, and with anything but printable ASCII as
- * \xNN, so that a key cannot garble the terminal it is shown on.
- */
-static void quote_key(char *buf, size_t size, const char *key)
-{
-	const unsigned char *k = (const unsigned char *)key;
-	size_t n = 0;
-
-	/* each step leaves room for one \xNN, then "..." and the NUL */
-	for (; *k && n + 8 <= size; k++) {
-		if (*k == '"' || *k == '\\') {
-			buf[n++] = '\\';
-			buf[n++] = *k;
-		} else if (*k >= 0x20 && *k < 0x7f) {
-			buf[n++] = *k;
-		} else {
-			n += snprintf(buf + n, size - n, "\\x%02x", *k);
-		}
-	}
-	strcpy(buf + n, *k ? "..." : "");
-}
-
 static struct json_value *parse_object(struct parser *p)
 {
 	struct json_value *v = new_value(p, JSON_OBJECT, p->pos);
@@ -691,10 +669,10 @@ static struct json_value *parse_object(struct parser *p)
 		slot = keyset_find(&keys, v->object.members, key);
 		if (*slot) {
 			m = &v->object.members[*slot - 1];
-			quote_key(shown, sizeof(shown), key);
 			fail(p, key_pos,
 			     "duplicate key \"%s\" (first at line %u, column %u)",
-			     shown, m->key_pos.line, m->key_pos.col);
+			     esc(shown, sizeof(shown), key), m->key_pos.line,
+			     m->key_pos.col);
 			free(key);
 			goto error;
 		}

@@ -9,6 +9,7 @@
 
 #include <systemd/sd-journal.h>
 
+#include "esc.h"
 #include "log.h"
 
 static const char *ident = "vpmu-policyd";
@@ -69,11 +70,16 @@ void log_msg(int prio, const char *fmt, ...)
 
 void log_decision(int prio, const struct log_decision *d)
 {
-	char msg[512];
+	char msg[1536], cg[1024];
 
+	/*
+	 * The message is for people: the cgroup's name is escaped there
+	 * (its creator chose it); the CGROUP field keeps the exact bytes.
+	 */
+	esc(cg, sizeof(cg), d->cgroup);
 	snprintf(msg, sizeof(msg),
 		 "VM %llu (tenant %s, cgroup %s) vCPU %d: %s %s (selector 0x%llx)",
-		 (unsigned long long)d->vm_id, d->tenant, d->cgroup, d->vcpu,
+		 (unsigned long long)d->vm_id, d->tenant, cg, d->vcpu,
 		 d->action, d->event, (unsigned long long)d->selector);
 	if (journal)
 		sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", prio,

@@ -2,23 +2,145 @@
 /* Tenant matching and precedence (see match.h). */
 #include <fnmatch.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cgroup.h"
+#include "esc.h"
 #include "match.h"
 
-void vm_meta_init(struct vm_meta *m, const char *cgroup_root,
-		  const char *machines_dir, char *path)
+void match_note(struct match_notes *ns, bool used, const char *fmt, ...)
+{
+	struct match_note nt = { .used = used };
+	va_list ap;
+	size_t i;
+	void *p;
+
+	if (!ns)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(nt.text, sizeof(nt.text), fmt, ap);
+	va_end(ap);
+	/* Every tenant's clauses ask again: say it once. */
+	for (i = 0; i < ns->n; i++)
+		if (ns->v[i].used == used && !strcmp(ns->v[i].text, nt.text))
+			return;
+	if (ns->n == ns->cap) {
+		p = realloc(ns->v, (ns->cap ? 2 * ns->cap : 16) * sizeof(nt));
+		if (!p)
+			return;
+		ns->v = p;
+		ns->cap = ns->cap ? 2 * ns->cap : 16;
+	}
+	ns->v[ns->n++] = nt;
+}
+
+void match_notes_free(struct match_notes *ns)
+{
+	free(ns->v);
+	memset(ns, 0, sizeof(*ns));
+}
+
+/*
+ * Service and scope components other than the unit, and machines whose
+ * scope is one of them: what the daemon no longer takes as the VM's
+ * unit or machine, noted with the reason.
+ */
+static void note_other_units(const struct vm_meta *m)
+{
+	char comp[256], name[256];
+	const char *p = m->path, *end;
+	size_t n;
+	int d = 0;
+
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		end = strchrnul(p, '/');
+		n = end - p;
+		d++;
+		if (d == m->unit_depth || n >= sizeof(comp)) {
+			p = end;
+			continue;
+		}
+		memcpy(comp, p, n);
+		comp[n] = 0;
+		p = end;
+		if ((n <= 8 || strcmp(comp + n - 8, ".service")) &&
+		    (n <= 6 || strcmp(comp + n - 6, ".scope")))
+			continue;
+		if (d > m->trust.names)
+			match_note(m->notes, false,
+				   "unit \"%s\" (depth %d): below the delegation boundary",
+				   ESC(comp), d);
+		else
+			match_note(m->notes, false,
+				   "unit \"%s\" (depth %d): not right below the leading slices",
+				   ESC(comp), d);
+		if (cgroup_machine(m->machines_dir, comp, name, sizeof(name)))
+			match_note(m->notes, false,
+				   "machine \"%s\": its scope \"%s\" is not the VM's unit",
+				   ESC(name), ESC(comp));
+	}
+}
+
+static void note_meta(const struct vm_meta *m)
+{
+	char pre[PATH_MAX];
+
+	if (!m->notes)
+		return;
+	if (!m->path) {
+		match_note(m->notes, false, "cgroup: unknown (gone)");
+		return;
+	}
+	match_note(m->notes, true, "cgroup \"%s\"", ESC(m->path));
+	if (m->trust.boundary &&
+	    cgroup_prefix(m->path, m->trust.boundary, pre, sizeof(pre)))
+		match_note(m->notes, false,
+			   "names below \"%s\" (depth %d), and its user.* xattrs: below the delegation boundary (%s)",
+			   ESC(pre), m->trust.boundary, m->trust.why);
+	if (m->unit[0])
+		match_note(m->notes, true, "unit \"%s\" (depth %d)",
+			   ESC(m->unit), m->unit_depth);
+	if (m->machine[0])
+		match_note(m->notes, true,
+			   "machine \"%s\" (machined's scope is the unit)",
+			   ESC(m->machine));
+	note_other_units(m);
+}
+
+void vm_meta_init_notes(struct vm_meta *m, const char *cgroup_root,
+			const char *machines_dir, char *path,
+			struct match_notes *notes)
 {
 	memset(m, 0, sizeof(*m));
 	m->cgroup_root = cgroup_root;
 	m->machines_dir = machines_dir;
 	m->path = path;
-	if (path && cgroup_unit(path, m->unit, sizeof(m->unit),
+	m->notes = notes;
+	if (path) {
+		cgroup_trust(cgroup_root, path, &m->trust);
+		/*
+		 * machined registers scopes root's systemd made: the unit
+		 * below the slices, which the VM's cgroup lies in.
+		 */
+		if (cgroup_unit(path, m->trust.names, m->unit, sizeof(m->unit),
 				&m->unit_depth))
-		cgroup_machine(machines_dir, m->unit, m->machine,
-			       sizeof(m->machine));
+			cgroup_machine(machines_dir, m->unit, m->machine,
+				       sizeof(m->machine));
+	}
+	note_meta(m);
+}
+
+void vm_meta_init(struct vm_meta *m, const char *cgroup_root,
+		  const char *machines_dir, char *path)
+{
+	vm_meta_init_notes(m, cgroup_root, machines_dir, path, NULL);
 }
 
 void vm_meta_free(struct vm_meta *m)
@@ -34,14 +156,16 @@ void vm_meta_free(struct vm_meta *m)
  */
 #define FNM_NAME FNM_NOESCAPE
 
-/* Deepest ancestor-or-self of @path matching @glob: its depth, or -1. */
-static int match_cgroup(const char *glob, const char *path)
+/*
+ * Deepest ancestor-or-self of @path, at most @max deep (named by root),
+ * matching @glob: its depth, or -1.
+ */
+static int match_cgroup(const char *glob, const char *path, int max)
 {
 	char buf[PATH_MAX], *slash;
 
-	if (strlen(path) >= sizeof(buf))
+	if (!cgroup_prefix(path, max, buf, sizeof(buf)))
 		return -1;
-	strcpy(buf, path);
 	for (;;) {
 		if (!fnmatch(glob, buf, FNM_PATHNAME | FNM_NAME))
 			return cgroup_depth(buf);
@@ -53,8 +177,11 @@ static int match_cgroup(const char *glob, const char *path)
 	}
 }
 
-/* Deepest ".slice" component matching @glob: its depth, or -1. */
-static int match_slice(const char *glob, const char *path)
+/*
+ * Deepest leading ".slice" component, at most @max deep, matching @glob:
+ * its depth, or -1.
+ */
+static int match_slice(const char *glob, const char *path, int max)
 {
 	char comp[256];
 	const char *p = path, *end;
@@ -68,7 +195,8 @@ static int match_slice(const char *glob, const char *path)
 			break;
 		end = strchr(p, '/');
 		n = end ? (size_t)(end - p) : strlen(p);
-		d++;
+		if (++d > max)
+			break;
 		/*
 		 * systemd's slices are the leading components of a path; a
 		 * ".slice" below a scope or service is a cgroup its owner
@@ -87,6 +215,39 @@ static int match_slice(const char *glob, const char *path)
 	return best;
 }
 
+/*
+ * xattr @c of @m's cgroup or its nearest ancestor that has it, into
+ * @val: its depth, or -1.  trusted.* attributes can be set only with
+ * CAP_SYS_ADMIN in the init user namespace (a delegate, a container's
+ * root or a user session cannot), so they count at any depth.  user.*
+ * ones, which whoever may write a cgroup can set, only where the clause
+ * opts in, and never from the delegation boundary down.
+ */
+static int xattr_depth(const struct match_cond *c, const struct vm_meta *m,
+		       char *val, size_t len)
+{
+	char from[PATH_MAX];
+	int depth, max = cgroup_depth(m->path);
+
+	if (!strncmp(c->xattr, "user.", 5)) {
+		if (m->notes &&
+		    cgroup_xattr(m->cgroup_root, m->path, c->xattr, val, len,
+				 &depth) && depth > m->trust.xattrs &&
+		    cgroup_prefix(m->path, depth, from, sizeof(from)))
+			match_note(m->notes, false,
+				   "xattr %s=\"%s\" on \"%s\": at or below the delegation boundary",
+				   ESC(c->xattr), ESC(val), ESC(from));
+		max = m->trust.xattrs;
+	}
+	if (!cgroup_prefix(m->path, max, from, sizeof(from)) ||
+	    !cgroup_xattr(m->cgroup_root, from, c->xattr, val, len, &depth))
+		return -1;
+	if (cgroup_prefix(m->path, depth, from, sizeof(from)))
+		match_note(m->notes, true, "xattr %s=\"%s\" on \"%s\" (depth %d)",
+			   ESC(c->xattr), ESC(val), ESC(from), depth);
+	return depth;
+}
+
 /* The depth at which @c holds for @m, or -1. */
 static int cond_depth(const struct match_cond *c, const struct vm_meta *m)
 {
@@ -97,9 +258,9 @@ static int cond_depth(const struct match_cond *c, const struct vm_meta *m)
 		return -1;
 	switch (c->field) {
 	case MATCH_CGROUP:
-		return match_cgroup(c->pattern, m->path);
+		return match_cgroup(c->pattern, m->path, m->trust.names);
 	case MATCH_SLICE:
-		return match_slice(c->pattern, m->path);
+		return match_slice(c->pattern, m->path, m->trust.names);
 	case MATCH_UNIT:
 		return m->unit[0] && !fnmatch(c->pattern, m->unit, FNM_NAME) ?
 		       m->unit_depth : -1;
@@ -107,8 +268,8 @@ static int cond_depth(const struct match_cond *c, const struct vm_meta *m)
 		return m->machine[0] && !fnmatch(c->pattern, m->machine, 0) ?
 		       m->unit_depth : -1;
 	case MATCH_XATTR:
-		if (!cgroup_xattr(m->cgroup_root, m->path, c->xattr, val,
-				  sizeof(val), &depth))
+		depth = xattr_depth(c, m, val, sizeof(val));
+		if (depth < 0)
 			return -1;
 		return !fnmatch(c->pattern, val, 0) ? depth : -1;
 	}

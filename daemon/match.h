@@ -18,19 +18,48 @@
 
 #include "policy.h"
 
-/* What the daemon knows about a VM's cgroup. */
+#include "cgroup.h"
+
+/*
+ * What classification used and what it ignored, and why, for vpmuctl
+ * match; the daemon passes none.
+ */
+struct match_note {
+	bool used;
+	char text[600];
+};
+
+struct match_notes {
+	struct match_note *v;
+	size_t n, cap;
+};
+
+void match_note(struct match_notes *ns, bool used, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void match_notes_free(struct match_notes *ns);
+
+/*
+ * What the daemon knows about a VM's cgroup: only what the host
+ * controls (see cgroup_trust() and vpmu-policy.json(5), TRUST).
+ */
 struct vm_meta {
 	const char *cgroup_root;	/* for xattr lookups */
 	const char *machines_dir;
 	char *path;			/* below the cgroup2 root */
+	struct cgroup_trust trust;
 	char unit[256];			/* "" if none */
 	int unit_depth;
 	char machine[256];		/* "" if none */
+	struct match_notes *notes;	/* NULL but in vpmuctl match */
 };
 
 /* Fill @m for the cgroup at @path (taken over by @m). */
 void vm_meta_init(struct vm_meta *m, const char *cgroup_root,
 		  const char *machines_dir, char *path);
+/* The same, noting every input used and ignored in @notes. */
+void vm_meta_init_notes(struct vm_meta *m, const char *cgroup_root,
+			const char *machines_dir, char *path,
+			struct match_notes *notes);
 void vm_meta_free(struct vm_meta *m);
 
 struct match_score {

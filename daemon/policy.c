@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "esc.h"
 #include "pfm.h"
 #include "policy.h"
 #include "schema.h"
@@ -45,7 +46,8 @@ static const char *const tenant_keys[] = {
 	"nested_reprogram", "allow", "deny", NULL
 };
 static const char *const clause_keys[] = {
-	"cgroup", "slice", "unit", "machine", "xattr", "comment", NULL
+	"cgroup", "slice", "unit", "machine", "xattr", "untrusted_xattrs",
+	"comment", NULL
 };
 static const char *const entry_keys[] = {
 	"event", "select", "fixed", "range", "cycle_counter", "umask",
@@ -317,7 +319,8 @@ static bool by_name(struct compiler *c, const struct entry *e,
 		cnt = vpmu_pfm_lookup(c->target, name + 4, enc, why,
 				      sizeof(why));
 		if (!cnt) {
-			diag_at(c->s.d, c->s.file, v->pos, "%s: %s", name, why);
+			diag_at(c->s.d, c->s.file, v->pos, "%s: %s", ESC(name),
+				why);
 			return false;
 		}
 	} else {
@@ -328,10 +331,10 @@ static bool by_name(struct compiler *c, const struct entry *e,
 		if (hint)
 			diag_at(c->s.d, c->s.file, v->pos,
 				"unknown event \"%s\" for %s (did you mean \"%s\"?)",
-				name, vpmu_target_name(c->target), hint);
+				ESC(name), vpmu_target_name(c->target), hint);
 		else
 			diag_at(c->s.d, c->s.file, v->pos,
-				"unknown event \"%s\" for %s", name,
+				"unknown event \"%s\" for %s", ESC(name),
 				vpmu_target_name(c->target));
 		return false;
 	}
@@ -357,7 +360,7 @@ static bool key_for_target(struct compiler *c, const struct json_member *m,
 	if (ok)
 		return true;
 	diag_at(c->s.d, c->s.file, m->key_pos, "\"%s\" is %s; this policy is for %s",
-		m->key, what, vpmu_target_name(c->target));
+		ESC(m->key), what, vpmu_target_name(c->target));
 	return false;
 }
 
@@ -545,7 +548,7 @@ static bool entry_object(struct compiler *c, const struct json_value *o,
 		if (what) {
 			diag_at(c->s.d, c->s.file, m->key_pos,
 				"a rule names its events once: \"%s\" and \"%s\" both given",
-				what->key, m->key);
+				ESC(what->key), ESC(m->key));
 			return false;
 		}
 		what = m;
@@ -667,7 +670,7 @@ static bool compile_list(struct compiler *c, const struct json_value *list,
 		else {
 			diag_at(c->s.d, c->s.file, v->pos,
 				"an entry of \"%s\" must be an event name, a number or an object, not %s",
-				key, json_type_name(v->type));
+				ESC(key), json_type_name(v->type));
 			ok = false;
 		}
 	}
@@ -743,6 +746,7 @@ static bool finish_rules(struct compiler *c, struct tenant *t)
 static bool parse_clause(struct compiler *c, const struct json_value *o,
 			 struct match_clause *cl)
 {
+	const struct json_member *m;
 	size_t i, j, n = 0, max = 0;
 	bool ok;
 
@@ -760,12 +764,18 @@ static bool parse_clause(struct compiler *c, const struct json_value *o,
 		diag_file(c->s.d, c->s.file, "out of memory");
 		return false;
 	}
+	if ((m = json_member(o, "untrusted_xattrs")) &&
+	    !schema_bool(&c->s, m->value, m->key, &cl->untrusted_xattrs))
+		ok = false;
 	for (i = 0; i < o->object.n; i++) {
-		const struct json_member *m = &o->object.members[i];
-		const struct json_value *v = m->value;
+		const struct json_value *v;
 		const char *str;
 		enum match_field f;
 
+		m = &o->object.members[i];
+		v = m->value;
+		if (!strcmp(m->key, "untrusted_xattrs"))
+			continue;	/* read above */
 		if (!strcmp(m->key, "comment")) {
 			ok &= schema_string(&c->s, v, m->key, &str);
 			continue;
@@ -787,7 +797,19 @@ static bool parse_clause(struct compiler *c, const struct json_value *o,
 				    strncmp(x->key, "trusted.", 8)) {
 					diag_at(c->s.d, c->s.file, x->key_pos,
 						"xattr \"%s\": only user.* and trusted.* attributes of cgroups can be matched",
-						x->key);
+						ESC(x->key));
+					ok = false;
+					continue;
+				}
+				/*
+				 * Whoever may write a cgroup may set its
+				 * user.* xattrs: only on the admin's say.
+				 */
+				if (!strncmp(x->key, "user.", 5) &&
+				    !cl->untrusted_xattrs) {
+					diag_at(c->s.d, c->s.file, x->key_pos,
+						"xattr \"%s\": a cgroup's owner can set user.* attributes; match trusted.* ones, or set \"untrusted_xattrs\": true in this clause",
+						ESC(x->key));
 					ok = false;
 					continue;
 				}
@@ -822,14 +844,14 @@ static bool parse_clause(struct compiler *c, const struct json_value *o,
 		}
 		if (!*str) {
 			diag_at(c->s.d, c->s.file, v->pos,
-				"\"%s\" must not be empty", m->key);
+				"\"%s\" must not be empty", ESC(m->key));
 			ok = false;
 			continue;
 		}
 		if (f == MATCH_CGROUP && str[0] != '/') {
 			diag_at(c->s.d, c->s.file, v->pos,
 				"\"cgroup\" is a path from the cgroup2 root and starts with '/': \"%s\"",
-				str);
+				ESC(str));
 			ok = false;
 			continue;
 		}
@@ -933,7 +955,7 @@ struct tenant *tenant_parse(const char *file, const char *text, size_t len,
 		if (!tenant_name_valid(str))
 			diag_at(d, file, m->value->pos,
 				"tenant name \"%s\" must be 1-%d letters, digits, '-', '_' or '.', not starting with '.'",
-				str, TENANT_NAME_MAX - 1);
+				ESC(str), TENANT_NAME_MAX - 1);
 		else
 			snprintf(t->name, sizeof(t->name), "%s", str);
 	} else if (!m && !tenant_name_valid(t->name)) {

@@ -30,13 +30,15 @@ enum match_field {
 struct match_cond {
 	enum match_field field;
 	char *pattern;
-	char *xattr;		/* MATCH_XATTR: "user.tenant" */
+	char *xattr;		/* MATCH_XATTR: "trusted.tenant" */
 };
 
 /* All conditions of a clause must hold; any clause of a tenant may. */
 struct match_clause {
 	struct match_cond *conds;
 	size_t n;
+	/* "untrusted_xattrs": user.* xattrs may be named (see match.c) */
+	bool untrusted_xattrs;
 };
 
 enum nested_mode { NESTED_AUTO, NESTED_ALL, NESTED_NONE };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esc.h"
 #include "schema.h"
 
 unsigned int schema_distance(const char *a, const char *b)
@@ -69,10 +70,10 @@ bool schema_known_keys(const struct schema *s, const struct json_value *obj,
 		if (hint)
 			diag_at(s->d, s->file, m->key_pos,
 				"unknown key \"%s\" in %s (did you mean \"%s\"?)",
-				m->key, what, hint);
+				ESC(m->key), what, hint);
 		else
 			diag_at(s->d, s->file, m->key_pos,
-				"unknown key \"%s\" in %s", m->key, what);
+				"unknown key \"%s\" in %s", ESC(m->key), what);
 		ok = false;
 	}
 	return ok;
@@ -83,7 +84,7 @@ bool schema_type(const struct schema *s, const struct json_value *v,
 {
 	if (v->type == t)
 		return true;
-	diag_at(s->d, s->file, v->pos, "\"%s\" must be %s, not %s", key,
+	diag_at(s->d, s->file, v->pos, "\"%s\" must be %s, not %s", ESC(key),
 		json_type_name(t), json_type_name(v->type));
 	return false;
 }
@@ -104,7 +105,7 @@ bool schema_string(const struct schema *s, const struct json_value *v,
 		return false;
 	if (strlen(v->string.s) != v->string.len) {
 		diag_at(s->d, s->file, v->pos, "\"%s\" must not contain NUL",
-			key);
+			ESC(key));
 		return false;
 	}
 	*out = v->string.s;
@@ -140,13 +141,13 @@ bool schema_uint(const struct schema *s, const struct json_value *v,
 	if (v->type == JSON_STRING) {
 		if (strlen(v->string.s) != v->string.len) {
 			diag_at(s->d, s->file, v->pos,
-				"\"%s\" must not contain NUL", key);
+				"\"%s\" must not contain NUL", ESC(key));
 			return false;
 		}
 		if (!schema_parse_uint(v->string.s, &n)) {
 			diag_at(s->d, s->file, v->pos,
 				"\"%s\": \"%s\" is not a number (write 12 or \"0x0c\")",
-				key, v->string.s);
+				ESC(key), ESC(v->string.s));
 			return false;
 		}
 		hex = v->string.s[1] == 'x' || v->string.s[1] == 'X';
@@ -154,14 +155,14 @@ bool schema_uint(const struct schema *s, const struct json_value *v,
 		if (!v->number.is_integer || v->number.negative ||
 		    v->number.overflow) {
 			diag_at(s->d, s->file, v->pos,
-				"\"%s\": %s is not an unsigned integer", key,
+				"\"%s\": %s is not an unsigned integer", ESC(key),
 				v->number.text);
 			return false;
 		}
 		n = v->number.magnitude;
 	} else {
 		diag_at(s->d, s->file, v->pos,
-			"\"%s\" must be a number or a hex string, not %s", key,
+			"\"%s\" must be a number or a hex string, not %s", ESC(key),
 			json_type_name(v->type));
 		return false;
 	}
@@ -170,7 +171,7 @@ bool schema_uint(const struct schema *s, const struct json_value *v,
 		diag_at(s->d, s->file, v->pos,
 			hex ? "\"%s\": 0x%llx is out of range (at most 0x%llx)" :
 			      "\"%s\": %llu is out of range (at most %llu)",
-			key, n, max);
+			ESC(key), n, max);
 		return false;
 	}
 	*out = n;
@@ -187,7 +188,7 @@ bool schema_int(const struct schema *s, const struct json_value *v,
 	if (!v->number.is_integer || v->number.overflow ||
 	    v->number.magnitude > (1ULL << 62)) {
 		diag_at(s->d, s->file, v->pos,
-			"\"%s\": %s is not an integer in [%lld, %lld]", key,
+			"\"%s\": %s is not an integer in [%lld, %lld]", ESC(key),
 			v->number.text, min, max);
 		return false;
 	}
@@ -196,7 +197,7 @@ bool schema_int(const struct schema *s, const struct json_value *v,
 		n = -n;
 	if (n < min || n > max) {
 		diag_at(s->d, s->file, v->pos,
-			"\"%s\": %lld is out of range [%lld, %lld]", key, n,
+			"\"%s\": %lld is out of range [%lld, %lld]", ESC(key), n,
 			min, max);
 		return false;
 	}
@@ -222,7 +223,7 @@ int schema_enum(const struct schema *s, const struct json_value *v,
 		snprintf(list + len, sizeof(list) - len, "%s\"%s\"",
 			 i ? (names[i + 1] ? ", " : " or ") : "", names[i]);
 	}
-	diag_at(s->d, s->file, v->pos, "\"%s\" must be %s, not \"%s\"", key,
-		list, str);
+	diag_at(s->d, s->file, v->pos, "\"%s\" must be %s, not \"%s\"",
+		ESC(key), list, ESC(str));
 	return -1;
 }

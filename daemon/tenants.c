@@ -21,6 +21,8 @@
 
 #include <bpf/bpf.h>
 
+#include "esc.h"
+#include "perms.h"
 #include "policyd.h"
 #include "strmap.h"
 
@@ -234,7 +236,12 @@ static void read_slot(struct policyd *d, struct tenant_slot *s)
 	s->ino = st.st_ino;
 	s->size = st.st_size;
 	s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	text = read_file(path, TENANT_FILE_MAX, &len, &dg);
+	/*
+	 * A file others than root may write (or swap) is rejected like a
+	 * broken one: its tenant keeps its last good version.
+	 */
+	text = path_root_only(path, &dg) ?
+	       read_file(path, TENANT_FILE_MAX, &len, &dg) : NULL;
 	if (!text)
 		goto bad;
 	dig = digest_bytes(text, len);
@@ -255,7 +262,7 @@ static void read_slot(struct policyd *d, struct tenant_slot *s)
 	save_good(d, s->file, text, len);
 	free(text);
 	if (s->broken)
-		log_msg(LOG_NOTICE, "%s: accepted again", path);
+		log_msg(LOG_NOTICE, "%s: accepted again", ESC(path));
 	if (s->t) {
 		strmap_del(&d->slot_by_tenant, s->t->name);
 		/* A renamed tenant leaves its old policy behind. */
@@ -277,7 +284,7 @@ bad:
 	if (s->t) {
 		log_msg(LOG_WARNING,
 			"%s: rejected; tenant \"%s\" keeps its previous policy",
-			path, s->t->name);
+			ESC(path), s->t->name);
 		return;
 	}
 	/* First read since start: fall back to the saved good copy. */
@@ -289,14 +296,14 @@ bad:
 		/* Messages name the real file, not the copy. */
 		log_msg(LOG_WARNING,
 			"%s/%s: rejected; using its last good version (%s)",
-			d->cfg.tenants_dir, s->file, path);
+			d->cfg.tenants_dir, ESC(s->file), ESC(path));
 		s->t = t;
 		if (!name_taken(d, s, t->name))
 			strmap_put(&d->slot_by_tenant, t->name, s - d->slots);
 		s->changed = true;
 	} else {
 		log_msg(LOG_WARNING, "%s/%s: rejected and no good version known",
-			d->cfg.tenants_dir, s->file);
+			d->cfg.tenants_dir, ESC(s->file));
 	}
 }
 
@@ -404,7 +411,8 @@ static int finish_reload(struct policyd *d)
 			continue;
 		}
 		log_msg(LOG_NOTICE, "%s/%s: deleted; tenant %s removed",
-			d->cfg.tenants_dir, s->file, s->t ? s->t->name : "-");
+			d->cfg.tenants_dir, ESC(s->file),
+			s->t ? s->t->name : "-");
 		good_copy_path(d, s->file, path);
 		unlink(path);
 		tenant_free(s->t);
@@ -494,7 +502,7 @@ int tenants_reload(struct policyd *d, bool reread_config)
 				continue;	/* gone since readdir() */
 			/* Not known to be gone: do not drop its tenant. */
 			log_msg(LOG_ERR, "%s: %s; keeping the current tenants",
-				path, strerror(errno));
+				ESC(path), strerror(errno));
 			d->frozen = true;
 			break;
 		}

@@ -19,6 +19,7 @@
 #include <bpf/bpf.h>
 
 #include "cgroup.h"
+#include "esc.h"
 #include "match.h"
 #include "policyd.h"
 
@@ -41,6 +42,7 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 	struct vm_meta meta;
 	const char *why = NULL;
 	bool tie = false;
+	char cg[1024];
 
 	/* The tenant set is unknown (tenants.d unreadable): keep entries. */
 	if (d->frozen)
@@ -88,14 +90,15 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 			(unsigned long long)v->cgroup_id, v->tgid, why);
 		return true;
 	}
+	/* Cgroup names are chosen by whoever made the cgroup. */
+	esc(cg, sizeof(cg), v->path ? v->path : "(gone)");
 	if (tie)
 		log_msg(LOG_WARNING,
 			"VM %llu (cgroup %s) matches several tenants with equal precedence; using %s",
-			(unsigned long long)v->vm_id, v->path ? v->path : "?",
-			t->name);
+			(unsigned long long)v->vm_id, cg, t->name);
 	log_msg(LOG_INFO, "VM %llu (cgroup %s, pid %d): tenant %s, policy %u",
-		(unsigned long long)v->vm_id, v->path ? v->path : "(gone)",
-		v->tgid, t ? t->name : "(host default)", val.policy_id);
+		(unsigned long long)v->vm_id, cg, v->tgid,
+		t ? t->name : "(host default)", val.policy_id);
 	return true;
 }
 

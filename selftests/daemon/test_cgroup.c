@@ -41,7 +41,7 @@ static const char *const tree[] = {
 
 /* Checks per section, so that the skip paths report as many. */
 #define N_DEPTH		8
-#define N_UNIT		13
+#define N_UNIT		17
 #define N_MACHINE	12
 #define N_IDS		(1 + NTREE * 4 + 2)
 #define N_MOUNT2	(NTREE + 2)
@@ -112,7 +112,7 @@ static void unit_is(const char *path, const char *want, int want_depth)
 {
 	char buf[256] = "";
 	int depth = -1;
-	bool got = cgroup_unit(path, buf, sizeof(buf), &depth);
+	bool got = cgroup_unit(path, 64, buf, sizeof(buf), &depth);
 
 	if (!want) {
 		tap_check(!got, "no unit in %s", path);
@@ -133,20 +133,30 @@ static void test_unit(void)
 	unit_is("/machine.slice/machine-qemu\\x2d1\\x2dvm.scope/libvirt/vcpu0",
 		"machine-qemu\\x2d1\\x2dvm.scope", 2);
 	unit_is("/tenant-a.slice/vm-1.scope", "vm-1.scope", 2);
-	unit_is("/a.slice/b.service/c.scope/d", "c.scope", 3);
-	unit_is("/x.scope/y.service", "y.service", 2);
+	/* The unit below the slices: what is below it is the unit's own. */
+	unit_is("/a.slice/b.service/c.scope/d", "b.service", 2);
+	unit_is("/x.scope/y.service", "x.scope", 1);
+	unit_is("/user.slice/user-1000.slice/user@1000.service/app.slice/batch-1.service",
+		"user@1000.service", 3);
+	unit_is("/tenants/acme/vm-1.scope", NULL, 0);
 	unit_is("/user.slice", NULL, 0);
 	unit_is("/", NULL, 0);
 	unit_is("/.scope", NULL, 0);
 	unit_is("/a.scope.d/b", NULL, 0);
 	unit_is("/a.servicex", NULL, 0);
 	unit_is("//sys.slice//vm.scope//", "vm.scope", 2);
-	tap_check(!cgroup_unit("/s.slice/toolongname.scope", small,
+	tap_check(!cgroup_unit("/s.slice/toolongname.scope", 64, small,
 			       sizeof(small), &depth),
 		  "a unit name that does not fit is not returned truncated");
-	tap_check(cgroup_unit("/long-name.scope/a.scope", small, sizeof(small),
-			      &depth) && !strcmp(small, "a.scope") && depth == 2,
-		  "the deepest unit is returned when an outer one does not fit");
+	tap_check(!cgroup_unit("/long-name.scope/a.scope", 64, small,
+			       sizeof(small), &depth),
+		  "no deeper unit is returned when the unit does not fit");
+	tap_check(!cgroup_unit("/a.slice/b.scope", 1, small, sizeof(small),
+			       &depth),
+		  "no unit below the depth root named (the boundary)");
+	tap_check(cgroup_unit("/a.slice/b.scope/c", 2, small, sizeof(small),
+			      &depth) && !strcmp(small, "b.scope") && depth == 2,
+		  "the unit at the boundary: root named it");
 }
 
 static bool write_file(const char *path, const char *text)

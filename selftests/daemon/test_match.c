@@ -19,9 +19,12 @@
 #include "../lib/tap.h"
 
 #define N_XATTR 11
-#define PLAN (69 + N_XATTR)
+#define N_TRUST 16
+#define PLAN (69 + N_XATTR + N_TRUST)
 
-static const char *cg_root = "/nonexistent";
+/* A fake hierarchy of root's directories, made as the tests name paths. */
+static char fake_root[PATH_MAX];
+static const char *cg_root = fake_root;
 static char machines[PATH_MAX];
 
 static struct tenant *all[128];
@@ -56,8 +59,24 @@ static struct tenant *mk1(const char *clause)
 	return mk("t", json);
 }
 
+/* mkdir -p @root@path (the daemon trusts only what root made). */
+static void mkdirs(const char *root, const char *path)
+{
+	char buf[PATH_MAX], *p;
+
+	fpath(buf, "%s%s", root, path);
+	for (p = buf + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+		*p = 0;
+		mkdir(buf, 0755);
+		*p = '/';
+	}
+	mkdir(buf, 0755);
+}
+
 static void meta(struct vm_meta *m, const char *path)
 {
+	if (path && cg_root == fake_root)
+		mkdirs(fake_root, path);
 	vm_meta_init(m, cg_root, machines, path ? strdup(path) : NULL);
 }
 
@@ -240,7 +259,7 @@ static void test_no_path(void)
 	ts[0] = mk1("{\"cgroup\": \"/\"}");
 	ts[1] = mk1("{\"slice\": \"*\"}");
 	ts[2] = mk1("[{\"unit\": \"*\"}, {\"machine\": \"*\"}]");
-	ts[3] = mk1("{\"xattr\": {\"user.tenant\": \"*\"}}");
+	ts[3] = mk1("{\"xattr\": {\"trusted.tenant\": \"*\"}}");
 	expect(ts[0], NULL, -1, 0, "cgroup \"/\"");
 	expect(ts[1], NULL, -1, 0, "slice \"*\"");
 	expect(ts[2], NULL, -1, 0, "unit or machine \"*\"");
@@ -351,33 +370,33 @@ static void test_xattr(struct fixture *f)
 		return;
 	}
 	if (setxattr(fpath(path, "%s%s%s", f->root, f->base, dirs[1]),
-		     "user.tenant", "acme", 4, 0) ||
+		     "trusted.tenant", "acme", 4, 0) ||
 	    setxattr(fpath(path, "%s%s%s", f->root, f->base, dirs[2]),
-		     "user.tier", "gold", 4, 0)) {
+		     "trusted.tier", "gold", 4, 0)) {
 		err = errno;
 		for (i = 0; i < N_XATTR; i++)
 			tap_skip(strerror(err),
-				 "xattr conditions (user.* on cgroup2)");
+				 "xattr conditions (trusted.* on cgroup2)");
 		return;
 	}
 	cg_root = f->root;
 	fpath(vcpu, "%s%s", f->base, dirs[3]);
 	fpath(other, "%s%s", f->base, dirs[4]);
-	expect1("{\"xattr\": {\"user.tenant\": \"acme\"}}", vcpu, 1, 2);
-	expect1("{\"xattr\": {\"user.tenant\": \"ac*\"}}", vcpu, 1, 2);
-	expect1("{\"xattr\": {\"user.tenant\": \"other\"}}", vcpu, -1, 0);
-	expect1("{\"xattr\": {\"user.tenant\": \"acme\", \"user.tier\": \"gold\"}}",
+	expect1("{\"xattr\": {\"trusted.tenant\": \"acme\"}}", vcpu, 1, 2);
+	expect1("{\"xattr\": {\"trusted.tenant\": \"ac*\"}}", vcpu, 1, 2);
+	expect1("{\"xattr\": {\"trusted.tenant\": \"other\"}}", vcpu, -1, 0);
+	expect1("{\"xattr\": {\"trusted.tenant\": \"acme\", \"trusted.tier\": \"gold\"}}",
 		vcpu, 2, 3);
-	expect1("{\"xattr\": {\"user.tenant\": \"acme\", \"user.tier\": \"silver\"}}",
+	expect1("{\"xattr\": {\"trusted.tenant\": \"acme\", \"trusted.tier\": \"silver\"}}",
 		vcpu, -1, 0);
-	expect1("{\"xattr\": {\"user.missing\": \"*\"}}", vcpu, -1, 0);
-	expect1("{\"xattr\": {\"user.tenant\": \"acme\"}}", other, -1, 0);
+	expect1("{\"xattr\": {\"trusted.missing\": \"*\"}}", vcpu, -1, 0);
+	expect1("{\"xattr\": {\"trusted.tenant\": \"acme\"}}", other, -1, 0);
 	snprintf(json, sizeof(json),
-		 "{\"xattr\": {\"user.tenant\": \"acme\"}, \"cgroup\": \"%s/tenant-a.slice/*\"}",
+		 "{\"xattr\": {\"trusted.tenant\": \"acme\"}, \"cgroup\": \"%s/tenant-a.slice/*\"}",
 		 f->base);
 	expect1(json, vcpu, 2, 3);
-	by_slice = mk("by-slice", "{\"match\": {\"xattr\": {\"user.tenant\": \"acme\"}}}");
-	by_scope = mk("by-scope", "{\"match\": {\"xattr\": {\"user.tier\": \"gold\"}}}");
+	by_slice = mk("by-slice", "{\"match\": {\"xattr\": {\"trusted.tenant\": \"acme\"}}}");
+	by_scope = mk("by-scope", "{\"match\": {\"xattr\": {\"trusted.tier\": \"gold\"}}}");
 	{
 		struct tenant *ts[] = { by_slice, by_scope };
 
@@ -395,7 +414,87 @@ static void test_xattr(struct fixture *f)
 		expect1("{\"xattr\": {\"trusted.tenant\": \"globex\"}}", other,
 			-1, 0);
 	}
-	cg_root = "/nonexistent";
+	cg_root = fake_root;
+}
+
+/*
+ * The delegation boundary on a real cgroup2 hierarchy, with the test's
+ * base cgroup as the root: what a delegate (here uid 1000, below a
+ * cgroup systemd would mark trusted.delegate, or one it owns, or one
+ * its group may write) names or sets below it does not classify its VM.
+ */
+static void test_delegation(struct fixture *f)
+{
+	static const char *const dirs[] = {
+		"/acme.slice",
+		"/acme.slice/user@1000.service",
+		"/acme.slice/user@1000.service/batch-1.service",
+		"/acme.slice/user@1000.service/batch-1.service/vm",
+		"/acme.slice/user@1000.service/machine-prod\\x2ddb.scope",
+		"/own.slice",
+		"/own.slice/rootless.scope",
+		"/own.slice/rootless.scope/vm-9.scope",
+		"/grp.slice",
+		"/grp.slice/evil.scope",
+		"/ud.slice",
+		"/ud.slice/app.service",
+		"/ud.slice/app.service/x.service",
+	};
+	char root[PATH_MAX], path[PATH_MAX];
+	const char *batch = dirs[3];
+	bool ok = true;
+	size_t i;
+
+	fpath(root, "%s%s", f->root, f->base);
+	for (i = 0; f->cg2 && i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		ok &= !mkdir(fpath(path, "%s%s", root, dirs[i]), 0755) ||
+		      errno == EEXIST;
+#define AT(i) fpath(path, "%s%s", root, dirs[i])
+	ok = ok && f->cg2 &&
+	     !setxattr(AT(1), "trusted.delegate", "1", 1, 0) &&
+	     !chown(AT(1), 1000, 1000) && !chown(AT(2), 1000, 1000) &&
+	     !chown(AT(4), 1000, 1000) && !chown(AT(6), 1000, 1000) &&
+	     !chmod(AT(8), 0775) &&
+	     !setxattr(AT(11), "user.delegate", "1", 1, 0) &&
+	     !setxattr(AT(0), "user.vpmu.tenant", "acme", 4, 0) &&
+	     !setxattr(AT(2), "user.vpmu.tenant", "globex", 6, 0) &&
+	     !setxattr(AT(2), "trusted.vpmu.tenant", "deep", 4, 0) &&
+	     write_file(fpath(path, "%s/prod-db", machines),
+			"NAME=prod-db\nSCOPE=machine-prod\\\\x2ddb.scope\n");
+#undef AT
+	if (!ok) {
+		for (i = 0; i < N_TRUST; i++)
+			tap_skip(f->cg2 ? strerror(errno) : f->why,
+				 "delegation boundary (real cgroup2, root)");
+		return;
+	}
+	cg_root = root;
+	/* A delegate's own names are no unit, machine or cgroup path. */
+	expect1("{\"unit\": \"batch-*.service\"}", batch, -1, 0);
+	expect1("{\"unit\": \"user@1000.service\"}", batch, 1, 2);
+	expect1("{\"machine\": \"prod-db\"}", dirs[4], -1, 0);
+	expect1("{\"cgroup\": \"/acme.slice/user@1000.service/batch-1.service\"}",
+		batch, -1, 0);
+	expect1("{\"cgroup\": \"/acme.slice/user@1000.service\"}", batch, 1, 2);
+	expect1("{\"slice\": \"acme.slice\"}", batch, 1, 1);
+	/* Owned by another uid, writable by a group, user.delegate. */
+	expect1("{\"cgroup\": \"/own.slice/rootless.scope/vm-9.scope\"}",
+		dirs[7], -1, 0);
+	expect1("{\"unit\": \"vm-9.scope\"}", dirs[7], -1, 0);
+	expect1("{\"unit\": \"rootless.scope\"}", dirs[7], 1, 2);
+	expect1("{\"unit\": \"evil.scope\"}", dirs[9], -1, 0);
+	expect1("{\"unit\": \"x.service\"}", dirs[12], -1, 0);
+	expect1("{\"unit\": \"app.service\"}", dirs[12], 1, 2);
+	/* trusted.* only root sets: at any depth. */
+	expect1("{\"xattr\": {\"trusted.vpmu.tenant\": \"deep\"}}", batch, 1, 3);
+	/* user.* on the admin's say, and only above the boundary. */
+	expect1("{\"xattr\": {\"user.vpmu.tenant\": \"globex\"}, \"untrusted_xattrs\": true}",
+		batch, -1, 0);
+	expect1("{\"xattr\": {\"user.vpmu.tenant\": \"acme\"}, \"untrusted_xattrs\": true}",
+		batch, 1, 1);
+	expect1("{\"xattr\": {\"user.vpmu.tenant\": \"acme\"}, \"untrusted_xattrs\": true}",
+		"/acme.slice/user@1000.service/machine-prod\\x2ddb.scope", 1, 1);
+	cg_root = fake_root;
 }
 
 static int checks(struct fixture *f)
@@ -404,6 +503,9 @@ static int checks(struct fixture *f)
 	int rc;
 
 	tap_plan(PLAN);
+	fpath(fake_root, "%s/cg", f->scratch);
+	if (mkdir(fake_root, 0755))
+		tap_bail("mkdir %s: %s", fake_root, strerror(errno));
 	test_cgroup();
 	test_slice();
 	test_unit();
@@ -412,6 +514,7 @@ static int checks(struct fixture *f)
 	test_no_path();
 	test_precedence();
 	test_xattr(f);
+	test_delegation(f);
 	rc = tap_finish();
 	for (i = 0; i < nall; i++)
 		tenant_free(all[i]);

@@ -176,7 +176,7 @@ static void test_arm64(void)
 		"  \"priority\": -5,\n"
 		"  \"default\": \"allow\",\n"
 		"  \"audit\": \"all\",\n"
-		"  \"match\": {\"cgroup\": \"/machine.slice/*\", \"xattr\": {\"user.tenant\": \"acme\", \"trusted.tier\": \"gold*\"}, \"comment\": \"one clause\"},\n"
+		"  \"match\": {\"cgroup\": \"/machine.slice/*\", \"xattr\": {\"user.tenant\": \"acme\", \"trusted.tier\": \"gold*\"}, \"untrusted_xattrs\": true, \"comment\": \"one clause\"},\n"
 		"  \"allow\": [\"INST_RETIRED\", \"instructions\", 8, \"0x08\", \"cycles\", 3, \"0x4000\", \"27\",\n"
 		"            {\"event\": \"inst-retired\", \"comment\": \"the same, again\"}],\n"
 		"  \"deny\": [{\"range\": [64, \"0x42\"]},\n"
@@ -292,7 +292,7 @@ static void test_defaults(void)
 		    "{\"match\": {\"xattr\": {\"user.a\": \"0\", \"user.b\": \"1\", \"user.c\": \"2\",\n"
 		    "  \"user.d\": \"3\", \"user.e\": \"4\", \"user.f\": \"5\", \"user.g\": \"6\", \"user.h\": \"7\",\n"
 		    "  \"user.i\": \"8\", \"user.j\": \"9\", \"user.k\": \"10\", \"trusted.l\": \"11\"},\n"
-		    "  \"cgroup\": \"/x\", \"unit\": \"u\"}}",
+		    "  \"cgroup\": \"/x\", \"unit\": \"u\", \"untrusted_xattrs\": true}}",
 		    "twelve xattrs");
 	{
 		static const char *const names[] = {
@@ -734,7 +734,7 @@ static const struct bad bad[] = {
 	  "    {\"comment\": \"only a comment\"},\n"
 	  "    {\"cgroup\": \"machine.slice\"},\n"
 	  "    {\"unit\": \"\"},\n"
-	  "    {\"xattr\": {\"security.selinux\": \"x\", \"user.a\": 1}},\n"
+	  "    {\"xattr\": {\"security.selinux\": \"x\", \"user.a\": 1}, \"untrusted_xattrs\": true},\n"
 	  "    {\"xattr\": {}},\n"
 	  "    {\"xattr\": \"user.a\"},\n"
 	  "    \"slice\",\n"
@@ -825,6 +825,33 @@ static const struct bad bad[] = {
 	/* ... and only Intel has them. */
 	{ F(40), AMD, "{\"deny\": [{\"select\": 1, \"in_tx\": true}]}",
 	  { F(40) ":1:25: \"in_tx\" is an Intel selector bit; this policy is for x86-amd" } },
+	/*
+	 * Keys and values are quoted with control characters, bytes above
+	 * 0x7e, quotes and backslashes escaped: a file must not be able to
+	 * write escape sequences or fake lines into a terminal or the log.
+	 */
+	{ F(41), INTEL,
+	  "{\"\\u001b[31m\\nx\": 1,\n"
+	  " \"tenant\": \"a\\u001b]0;pwn\\u0007\",\n"
+	  " \"match\": {\"cgroup\": \"x\\\"y\\\\\\u00e9\", \"xattr\": {\"sec\\rurity.x\": \"1\"}},\n"
+	  " \"allow\": [\"cyc\\u001bles\", {\"event\": 1, \"usr\\u007f\": true}],\n"
+	  " \"default\": \"al\\tlow\"}",
+	  { F(41) ":1:2: unknown key \"\\x1b[31m\\x0ax\" in the tenant",
+	    F(41) ":2:12: tenant name \"a\\x1b]0;pwn\\x07\" must be 1-63 letters, digits, '-', '_' or '.', not starting with '.'",
+	    F(41) ":5:13: \"default\" must be \"deny\" or \"allow\", not \"al\\x09low\"",
+	    F(41) ":3:22: \"cgroup\" is a path from the cgroup2 root and starts with '/': \"x\\\"y\\\\\\xc3\\xa9\"",
+	    F(41) ":3:48: xattr \"sec\\x0durity.x\": only user.* and trusted.* attributes of cgroups can be matched",
+	    F(41) ":4:12: unknown event \"cyc\\x1bles\" for x86-intel (did you mean \"cycles\"?)",
+	    F(41) ":4:41: unknown key \"usr\\x7f\" in a rule (did you mean \"usr\"?)" } },
+	/* user.* xattrs, which a cgroup's owner sets: only if the clause opts in. */
+	{ F(42), ARM64,
+	  "{\"match\": [{\"xattr\": {\"user.vpmu.tenant\": \"a\", \"trusted.t\": \"b\"}},\n"
+	  "  {\"xattr\": {\"user.x\": \"c\"}, \"untrusted_xattrs\": false},\n"
+	  "  {\"xattr\": {\"user.y\": \"d\"}, \"untrusted_xattrs\": 1}]}",
+	  { F(42) ":1:23: xattr \"user.vpmu.tenant\": a cgroup's owner can set user.* attributes; match trusted.* ones, or set \"untrusted_xattrs\": true in this clause",
+	    F(42) ":2:14: xattr \"user.x\": a cgroup's owner can set user.* attributes; match trusted.* ones, or set \"untrusted_xattrs\": true in this clause",
+	    F(42) ":3:50: \"untrusted_xattrs\" must be a boolean, not a number",
+	    F(42) ":3:14: xattr \"user.y\": a cgroup's owner can set user.* attributes; match trusted.* ones, or set \"untrusted_xattrs\": true in this clause" } },
 };
 
 /* Two checks per entry of bad[]. */
