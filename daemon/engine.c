@@ -345,6 +345,85 @@ fail:
 	return err;
 }
 
+bool engine_pinned_link_ok(const char *pin_dir)
+{
+	struct bpf_link_info info;
+	__u32 len = sizeof(info);
+	char p[PATH_MAX];
+	bool ok;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/" LINK_PIN, pin_dir);
+	fd = bpf_obj_get(p);
+	if (fd < 0)
+		return false;
+	memset(&info, 0, sizeof(info));
+	ok = !bpf_link_get_info_by_fd(fd, &info, &len) &&
+	     info.type == BPF_LINK_TYPE_STRUCT_OPS;
+	close(fd);
+	return ok;
+}
+
+/* Pins of earlier ABIs that this one does not have. */
+static const char *const old_pins[] = {
+	"policies",		/* ABI 1: every policy in one map-of-maps */
+	"cgroup_policy",	/* ABI 2: the cgroup fallback */
+};
+
+int engine_take_over(struct engine *e, char *why, size_t len)
+{
+	struct vpmu_engine *s = e->skel;
+	struct bpf_link *link;
+	char p[PATH_MAX];
+	size_t k;
+	int i, err;
+
+	pin_path(e, LINK_PIN, p);
+	link = bpf_link__open(p);
+	if (!link) {
+		err = -errno;
+		snprintf(why, len, "cannot open the pinned link %s: %s", p,
+			 strerror(errno));
+		return err;
+	}
+	/* The kernel puts this engine in the old one's place, then tells it
+	 * about every VM (its vm_init keeps the entries written already). */
+	err = bpf_link__update_map(link, s->maps.vpmu_engine);
+	if (err) {
+		snprintf(why, len,
+			 "cannot swap this engine into the pinned link %s: %s (the old engine stays attached)",
+			 p, strerror(-err));
+		bpf_link__destroy(link);
+		return err;
+	}
+	e->link_fd = dup(bpf_link__fd(link));
+	bpf_link__disconnect(link);
+	bpf_link__destroy(link);
+	/* The old maps' pins point at maps nothing uses now: replace them. */
+	for (k = 0; k < sizeof(old_pins) / sizeof(old_pins[0]); k++) {
+		pin_path(e, old_pins[k], p);
+		unlink(p);
+	}
+	for (i = 0; i < EM_NR; i++) {
+		pin_path(e, engine_map_names[i], p);
+		unlink(p);
+		err = bpf_map__pin(skel_map(s, i), p);
+		if (err)
+			goto fail;
+	}
+	pin_path(e, REFRESH_PIN, p);
+	unlink(p);
+	err = bpf_program__pin(s->progs.vpmu_refresh, p);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	/* Attached and enforcing; only the pins for restarts are missing. */
+	snprintf(why, len, "the engine is attached, but pinning %s failed: %s",
+		 p, strerror(-err));
+	return err;
+}
+
 int engine_unpin(const char *pin_dir)
 {
 	char p[PATH_MAX];
@@ -358,9 +437,10 @@ int engine_unpin(const char *pin_dir)
 		snprintf(p, sizeof(p), "%s/%s", pin_dir, engine_map_names[i]);
 		unlink(p);
 	}
-	/* ABI 1 kept every policy in one map-of-maps. */
-	snprintf(p, sizeof(p), "%s/policies", pin_dir);
-	unlink(p);
+	for (i = 0; i < (int)(sizeof(old_pins) / sizeof(old_pins[0])); i++) {
+		snprintf(p, sizeof(p), "%s/%s", pin_dir, old_pins[i]);
+		unlink(p);
+	}
 	return rmdir(pin_dir) && errno != ENOENT && errno != ENOTEMPTY ?
 	       -errno : 0;
 }

@@ -69,6 +69,16 @@ int engine_load(struct engine *e, const char *pin_dir, char *why,
 int engine_attach_and_pin(struct engine *e, char *why, size_t len);
 /* Detach and unpin everything (vpmuctl / tests only). */
 int engine_unpin(const char *pin_dir);
+/*
+ * Upgrade across an ABI change without a moment with no engine attached:
+ * whether the engine pinned at @pin_dir has a struct_ops link this daemon
+ * can swap its own engine into; then, with this version's engine loaded
+ * (engine_load) and its maps filled, engine_take_over() swaps it into
+ * that link (the kernel replaces the old engine in place) and pins its
+ * maps and program over the old ones.
+ */
+bool engine_pinned_link_ok(const char *pin_dir);
+int engine_take_over(struct engine *e, char *why, size_t len);
 void engine_close(struct engine *e);
 
 int engine_set_config(struct engine *e, const struct vpmu_config *c);

@@ -204,14 +204,51 @@ static void load_ids(struct policyd *d)
 	}
 }
 
+/*
+ * The pinned engine has another ABI: load this version's, fill its maps
+ * (policies, then every VM's entry), and swap it into the pinned link.
+ * The old engine enforces until the kernel replaces it, the new one from
+ * then on: never unpin-then-attach, so there is no moment without one.
+ */
+static int upgrade_engine(struct policyd *d)
+{
+	__u32 old_abi = 0;
+	char why[512];
+	int err;
+
+	engine_pinned_u32(d->cfg.pin_dir, EM_CONFIG, &old_abi);
+	log_msg(LOG_NOTICE,
+		"the engine pinned at %s has ABI %u: replacing it in place with ABI %u",
+		d->cfg.pin_dir, old_abi, VPMU_ABI_VERSION);
+	err = engine_load(&d->eng, d->cfg.pin_dir, why, sizeof(why));
+	if (err)
+		goto fail;
+	tenants_reload(d, false);
+	vms_reconcile(d);
+	err = engine_take_over(&d->eng, why, sizeof(why));
+	if (err)
+		goto fail;
+	/* VMs created while this engine was filled: it announced them. */
+	vms_reconcile(d);
+	engine_refresh(&d->eng, 0);
+	log_msg(LOG_INFO, "engine upgraded in place: ABI %u -> %u at %s",
+		old_abi, VPMU_ABI_VERSION, d->cfg.pin_dir);
+	return 0;
+fail:
+	log_msg(LOG_ERR, "%s", why);
+	return err;
+}
+
 static int start_engine(struct policyd *d)
 {
 	char why[512];
 	int err;
 
 	if (engine_pinned(d->cfg.pin_dir)) {
-		/* -EPROTO, another ABI: main() exits EXIT_CONFIG. */
 		err = engine_adopt(&d->eng, d->cfg.pin_dir, why, sizeof(why));
+		if (err == -EPROTO && engine_pinned_link_ok(d->cfg.pin_dir))
+			return upgrade_engine(d);
+		/* -EPROTO, another ABI: main() exits EXIT_CONFIG. */
 		if (err)
 			goto fail;
 		log_msg(LOG_INFO, "adopted the engine pinned at %s",

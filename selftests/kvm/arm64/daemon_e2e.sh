@@ -15,7 +15,7 @@
 # vpmuctl vms lists every VM under the right tenant.  Last, an engine
 # pinned by another ABI version is refused by that version, and unpinned.
 echo "TAP version 13"
-echo "1..41"
+echo "1..47"
 n=0 failed=0
 ok()
 {
@@ -224,6 +224,34 @@ check "grep -q 'pending, every event denied: its cgroup cannot be resolved' $LOG
 	"the daemon logs why it is pending"
 touch $T/c/go.1 $T/d/go.1
 
+# Upgrade across an engine ABI change, as a package upgrade does: the
+# pinned engine says ABI 2 (forged in its config map), the new daemon
+# swaps its own engine into the pinned link.  debugfs is polled all along:
+# there must be no moment without an engine attached.
+P=/sys/fs/bpf/vpmu
+kill "$(cat /tmp/policyd.pid)"
+sleep 0.5
+link_id() { bpftool link show pinned $P/vpmu_engine | sed -n 's/^\([0-9]*\):.*/\1/p'; }
+id_before=$(link_id)
+bpftool map update pinned $P/config key 0 0 0 0 \
+	value 2 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+rm -f $T/gaps
+( while [ ! -e $T/stop-poll ]; do
+	grep -q '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies || echo gap >>$T/gaps
+done ) &
+poller=$!
+check "start_daemon" "a daemon of ABI 3 starts over the engine pinned with ABI 2"
+touch $T/stop-poll
+wait $poller
+check "grep -q 'has ABI 2: replacing it in place with ABI 3' $LOG && grep -q 'engine upgraded in place: ABI 2 -> 3' $LOG" \
+	"it replaces the engine in place (logged)"
+check "[ ! -e $T/gaps ]" \
+	"an engine was attached at every moment of the upgrade (debugfs polled throughout)"
+check "[ -n '$id_before' ] && [ \"\$(link_id)\" = '$id_before' ] && [ \$(grep -c '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies) = 1 ]" \
+	"the pinned link is the same one, now holding the new engine, and only one is attached"
+check "vpmuctl vms | grep -E 'tenant-a.slice/vm-a.scope +a '" \
+	"A's VM is classified in the new engine's maps"
+
 # Tenant B's file deleted: its VM falls back to the host default (deny).
 r=$(reloads)
 rm $ETC/tenants.d/b.json
@@ -233,6 +261,7 @@ check "vpmuctl vms | grep -E 'tenant-b.slice/vm-b.scope +\(host default\)'" \
 check "! bpftool map dump pinned /sys/fs/bpf/vpmu/tenants | grep -q '\"b\"'" \
 	"tenant b's policy is gone from the pinned maps"
 touch $T/a/go.4 $T/b/go.4
+check "[ '$(slice a 4)' = 0 ]" "slice 4: after the upgrade A's guest still reads 0"
 check "[ '$(slice b 4)' = 0 ]" "slice 4: B's guest is denied by the host default"
 wait $vms
 vpmuctl vms | sed 's/^/# /'
