@@ -483,15 +483,20 @@ int tenants_reload(struct policyd *d, bool reread_config)
 	}
 
 	dir = opendir(d->cfg.tenants_dir);
-	if (!dir && errno != ENOENT) {
-		/* Unreadable is not empty: keep every tenant and VM as it is. */
-		log_msg(LOG_ERR, "%s: %s; keeping the current tenants",
-			d->cfg.tenants_dir, strerror(errno));
+	if (!dir) {
+		/*
+		 * Missing or unreadable is not empty (a mount that went away,
+		 * a directory being replaced): keep every tenant, its good
+		 * copy and every VM's entry as they are; new VMs stay pending.
+		 */
+		log_msg(LOG_ERR,
+			"%s: %s; keeping the current tenants (new VMs stay pending) until it can be read",
+			ESC(d->cfg.tenants_dir), strerror(errno));
 		d->frozen = true;
 		return -1;
 	}
 	d->frozen = false;
-	while (dir && (de = readdir(dir))) {
+	while ((de = readdir(dir))) {
 		if (!wanted(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", d->cfg.tenants_dir,
@@ -516,8 +521,7 @@ int tenants_reload(struct policyd *d, bool reread_config)
 		names = p;
 		names[n++] = strdup(de->d_name);
 	}
-	if (dir)
-		closedir(dir);
+	closedir(dir);
 	if (d->frozen) {
 		/* A partial listing would look like deleted files. */
 		for (i = 0; i < n; i++)

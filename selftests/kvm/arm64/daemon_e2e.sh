@@ -15,7 +15,7 @@
 # vpmuctl vms lists every VM under the right tenant.  Last, an engine
 # pinned by another ABI version is refused by that version, and unpinned.
 echo "TAP version 13"
-echo "1..47"
+echo "1..49"
 n=0 failed=0
 ok()
 {
@@ -265,6 +265,17 @@ check "[ '$(slice a 4)' = 0 ]" "slice 4: after the upgrade A's guest still reads
 check "[ '$(slice b 4)' = 0 ]" "slice 4: B's guest is denied by the host default"
 wait $vms
 vpmuctl vms | sed 's/^/# /'
+
+# tenants.d missing (a mount gone, a directory being replaced): frozen,
+# not empty.
+mv $ETC/tenants.d $ETC/tenants.d.away
+kill -HUP "$(cat /tmp/policyd.pid)"
+sleep 1
+check "grep -q 'tenants.d: No such file or directory; keeping the current tenants' $LOG" \
+	"a missing tenants.d is logged as such"
+check "bpftool map dump pinned /sys/fs/bpf/vpmu/tenants | grep -q '\"a\"'" \
+	"tenant a keeps its policy while tenants.d is missing"
+mv $ETC/tenants.d.away $ETC/tenants.d
 
 # Custom filters beside the engine (no nested guest here: no effect).
 check "vpmuctl attach /tests/nested_stop.bpf.o | grep -q 'attached nested_stop'" \
