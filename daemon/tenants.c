@@ -9,7 +9,6 @@
  * good one.  A deleted file removes the tenant: its VMs are classified
  * again (another tenant, or the host default) before its policy goes.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,9 +21,9 @@
 #include <bpf/bpf.h>
 
 #include "esc.h"
-#include "perms.h"
 #include "policyd.h"
 #include "strmap.h"
+#include "tenant_files.h"
 
 uint64_t realtime_ns(void)
 {
@@ -119,19 +118,6 @@ size_t tenants_list(const struct policyd *d, struct tenant **out)
 	return n;
 }
 
-static bool wanted(const char *name)
-{
-	size_t n = strlen(name);
-
-	/* Editors' and tools' temporary files start with '.' or end in '~'. */
-	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".json");
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static struct tenant_slot *slot_of(struct policyd *d, const char *file)
 {
 	uint32_t i;
@@ -165,7 +151,7 @@ static void index_tenants(struct policyd *d)
 static void good_copy_path(const struct policyd *d, const char *file,
 			   char *buf)
 {
-	snprintf(buf, PATH_MAX, "%s/good/%s", d->cfg.state_dir, file);
+	tenant_good_copy_path(d->cfg.state_dir, file, buf, PATH_MAX);
 }
 
 /* Keep @text as @file's last good version (best effort). */
@@ -236,12 +222,8 @@ static void read_slot(struct policyd *d, struct tenant_slot *s)
 	s->ino = st.st_ino;
 	s->size = st.st_size;
 	s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	/*
-	 * A file others than root may write (or swap) is rejected like a
-	 * broken one: its tenant keeps its last good version.
-	 */
-	text = path_root_only(path, &dg) ?
-	       read_file(path, TENANT_FILE_MAX, &len, &dg) : NULL;
+	/* Not root's only, or broken: its tenant keeps its last good version. */
+	text = tenant_file_read(path, &len, &dg);
 	if (!text)
 		goto bad;
 	dig = digest_bytes(text, len);
@@ -456,12 +438,7 @@ int tenants_reload(struct policyd *d, bool reread_config)
 	struct policyd_config cfg = d->cfg;
 	char **names = NULL;
 	size_t n = 0, i;
-	struct dirent *de;
 	struct diag dg;
-	struct stat st;
-	char path[PATH_MAX];
-	DIR *dir;
-	void *p;
 
 	if (reread_config) {
 		diag_init(&dg);
@@ -482,54 +459,23 @@ int tenants_reload(struct policyd *d, bool reread_config)
 		diag_free(&dg);
 	}
 
-	dir = opendir(d->cfg.tenants_dir);
-	if (!dir) {
+	diag_init(&dg);
+	if (tenant_files_list(d->cfg.tenants_dir, &names, &n, &dg)) {
 		/*
 		 * Missing or unreadable is not empty (a mount that went away,
-		 * a directory being replaced): keep every tenant, its good
-		 * copy and every VM's entry as they are; new VMs stay pending.
+		 * a directory being replaced), and a partial listing would
+		 * look like deleted files: keep every tenant, its good copy
+		 * and every VM's entry as they are; new VMs stay pending.
 		 */
 		log_msg(LOG_ERR,
-			"%s: %s; keeping the current tenants (new VMs stay pending) until it can be read",
-			ESC(d->cfg.tenants_dir), strerror(errno));
+			"%s; keeping the current tenants (new VMs stay pending) until it can be read",
+			dg.n ? dg.msgs[0] : ESC(d->cfg.tenants_dir));
+		diag_free(&dg);
 		d->frozen = true;
 		return -1;
 	}
+	diag_free(&dg);
 	d->frozen = false;
-	while ((de = readdir(dir))) {
-		if (!wanted(de->d_name))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", d->cfg.tenants_dir,
-			 de->d_name);
-		/* stat() follows symlinks (ConfigMap-style directories). */
-		if (stat(path, &st)) {
-			if (errno == ENOENT)
-				continue;	/* gone since readdir() */
-			/* Not known to be gone: do not drop its tenant. */
-			log_msg(LOG_ERR, "%s: %s; keeping the current tenants",
-				ESC(path), strerror(errno));
-			d->frozen = true;
-			break;
-		}
-		if (!S_ISREG(st.st_mode))
-			continue;
-		p = realloc(names, (n + 1) * sizeof(*names));
-		if (!p) {
-			d->frozen = true;
-			break;
-		}
-		names = p;
-		names[n++] = strdup(de->d_name);
-	}
-	closedir(dir);
-	if (d->frozen) {
-		/* A partial listing would look like deleted files. */
-		for (i = 0; i < n; i++)
-			free(names[i]);
-		free(names);
-		return -1;
-	}
-	qsort(names, n, sizeof(*names), cmp_str);
 
 	for (i = 0; i < d->nslots; i++)
 		d->slots[i].seen = false;
@@ -544,9 +490,8 @@ int tenants_reload(struct policyd *d, bool reread_config)
 
 		if (s)
 			read_slot(d, s);
-		free(names[i]);
 	}
-	free(names);
+	tenant_files_free(names, n);
 
 	return finish_reload(d);
 }
@@ -563,7 +508,7 @@ int tenants_reload_files(struct policyd *d, char **names, size_t n)
 	for (i = 0; i < d->nslots; i++)
 		d->slots[i].seen = true;
 	for (i = 0; i < n; i++) {
-		if (!wanted(names[i]))
+		if (!tenant_file_wanted(names[i]))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", d->cfg.tenants_dir,
 			 names[i]);

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The files of tenants.d (see tenant_files.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "perms.h"
+#include "policy.h"
+#include "tenant_files.h"
+
+bool tenant_file_wanted(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* Editors' and tools' temporary files start with '.' or end in '~'. */
+	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".json");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void tenant_files_free(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int tenant_files_list(const char *dir, char ***names, size_t *n, struct diag *d)
+{
+	char path[PATH_MAX], **v = NULL, *name;
+	struct dirent *de;
+	struct stat st;
+	size_t nv = 0;
+	DIR *dp;
+	void *p;
+
+	*names = NULL;
+	*n = 0;
+	dp = opendir(dir);
+	if (!dp) {
+		diag_file(d, dir, "%s", strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(dp))) {
+		if (!tenant_file_wanted(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		/* stat() follows symlinks (ConfigMap-style directories). */
+		if (stat(path, &st)) {
+			if (errno == ENOENT)
+				continue;	/* gone since readdir() */
+			/* Not known to be gone: not known to be no tenant. */
+			diag_file(d, path, "%s", strerror(errno));
+			goto fail;
+		}
+		if (!S_ISREG(st.st_mode))
+			continue;
+		p = realloc(v, (nv + 1) * sizeof(*v));
+		name = strdup(de->d_name);
+		if (p)
+			v = p;
+		if (!p || !name) {
+			free(name);
+			diag_file(d, dir, "out of memory");
+			goto fail;
+		}
+		v[nv++] = name;
+	}
+	closedir(dp);
+	qsort(v, nv, sizeof(*v), cmp_str);
+	*names = v;
+	*n = nv;
+	return 0;
+fail:
+	closedir(dp);
+	tenant_files_free(v, nv);
+	return -1;
+}
+
+char *tenant_file_read(const char *path, size_t *len, struct diag *d)
+{
+	/*
+	 * A file others than root may write (or swap) is rejected like a
+	 * broken one.
+	 */
+	return path_root_only(path, d) ?
+	       read_file(path, TENANT_FILE_MAX, len, d) : NULL;
+}
+
+void tenant_good_copy_path(const char *state_dir, const char *file, char *buf,
+			   size_t len)
+{
+	snprintf(buf, len, "%s/good/%s", state_dir, file);
+}
