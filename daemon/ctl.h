@@ -32,6 +32,7 @@ int ctl_status(struct ctl *c);
 int ctl_vms(struct ctl *c);
 int ctl_check(struct ctl *c);
 int ctl_explain(struct ctl *c);
+int ctl_match(struct ctl *c);
 int ctl_reload(struct ctl *c);
 int ctl_attach(struct ctl *c);
 int ctl_detach(struct ctl *c);

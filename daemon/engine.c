@@ -67,7 +67,7 @@ static void pin_path(const struct engine *e, const char *name, char *buf)
 	snprintf(buf, PATH_MAX, "%s/%s", e->pin_dir, name);
 }
 
-static unsigned long long effective_caps(void)
+unsigned long long effective_caps(void)
 {
 	char line[256];
 	unsigned long long caps = 0;

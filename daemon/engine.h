@@ -43,6 +43,9 @@ extern const char *const engine_map_names[EM_NR];
 /* libbpf's warnings to stderr; its debug log with VPMU_DEBUG_LIBBPF=1. */
 void engine_log_setup(void);
 
+/* This process's effective capabilities (bit n: capability n). */
+unsigned long long effective_caps(void);
+
 /*
  * Why this kernel cannot run the engine, into @why; false if it can.
  * Checks privilege, bpffs at the pin directory's mount, kernel BTF and the

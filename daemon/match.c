@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/xattr.h>
 
 #include "cgroup.h"
 #include "esc.h"
@@ -276,7 +277,7 @@ static int cond_depth(const struct match_cond *c, const struct vm_meta *m)
 	return -1;
 }
 
-static int cmp_score(const struct match_score *a, const struct match_score *b)
+int match_score_cmp(const struct match_score *a, const struct match_score *b)
 {
 	if (a->priority != b->priority)
 		return a->priority < b->priority ? -1 : 1;
@@ -309,7 +310,7 @@ bool tenant_matches(const struct tenant *t, const struct vm_meta *m,
 		}
 		if (j < cl->n)
 			continue;
-		if (!any || cmp_score(&s, score) > 0)
+		if (!any || match_score_cmp(&s, score) > 0)
 			*score = s;
 		any = true;
 	}
@@ -328,7 +329,7 @@ struct tenant *match_pick(struct tenant *const *ts, size_t n,
 	for (i = 0; i < n; i++) {
 		if (!ts[i] || !tenant_matches(ts[i], m, &s))
 			continue;
-		c = pick ? cmp_score(&s, &best) : 1;
+		c = pick ? match_score_cmp(&s, &best) : 1;
 		if (c > 0 || (c == 0 && strcmp(ts[i]->name, pick->name) < 0)) {
 			*tie = c == 0;
 			pick = ts[i];
@@ -338,4 +339,51 @@ struct tenant *match_pick(struct tenant *const *ts, size_t n,
 		}
 	}
 	return pick;
+}
+
+/* Whether a clause of @ts names xattr @name (user.* only with opt-in). */
+static bool xattr_named(struct tenant *const *ts, size_t n, const char *name)
+{
+	const struct match_clause *cl;
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; ts[i] && j < ts[i]->nclauses; j++)
+			for (cl = &ts[i]->clauses[j], k = 0; k < cl->n; k++)
+				if (cl->conds[k].field == MATCH_XATTR &&
+				    !strcmp(cl->conds[k].xattr, name))
+					return true;
+	return false;
+}
+
+void match_note_untrusted(const struct vm_meta *m, struct tenant *const *ts,
+			  size_t n)
+{
+	char abs[PATH_MAX], pre[PATH_MAX], names[4096], val[1024];
+	ssize_t len, vlen;
+	int d, depth;
+	char *x;
+
+	if (!m->notes || !m->path)
+		return;
+	depth = cgroup_depth(m->path);
+	for (d = 0; d <= depth; d++) {
+		if (!cgroup_prefix(m->path, d, pre, sizeof(pre)) ||
+		    snprintf(abs, sizeof(abs), "%s%s", m->cgroup_root,
+			     d ? pre : "") >= (int)sizeof(abs))
+			continue;
+		len = llistxattr(abs, names, sizeof(names));
+		for (x = names; len > 0 && x < names + len; x += strlen(x) + 1) {
+			/* user.delegate is cgroup_trust()'s, with a note. */
+			if (strncmp(x, "user.", 5) ||
+			    !strcmp(x, "user.delegate") ||
+			    xattr_named(ts, n, x))
+				continue;
+			vlen = getxattr(abs, x, val, sizeof(val) - 1);
+			val[vlen > 0 ? vlen : 0] = 0;
+			match_note(m->notes, false,
+				   "xattr %s=\"%s\" on \"%s\": untrusted namespace (no clause with \"untrusted_xattrs\": true names it)",
+				   ESC(x), ESC(val), ESC(pre));
+		}
+	}
 }

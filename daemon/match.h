@@ -68,6 +68,8 @@ struct match_score {
 	int depth;
 };
 
+/* <0, 0 or >0 as @a takes precedence below, as, or over @b. */
+int match_score_cmp(const struct match_score *a, const struct match_score *b);
 /* Whether @t matches @m; its best clause's score in @score. */
 bool tenant_matches(const struct tenant *t, const struct vm_meta *m,
 		    struct match_score *score);
@@ -77,5 +79,12 @@ bool tenant_matches(const struct tenant *t, const struct vm_meta *m,
  */
 struct tenant *match_pick(struct tenant *const *ts, size_t n,
 			  const struct vm_meta *m, bool *tie);
+
+/*
+ * Note the user.* xattrs on @m's cgroup and its ancestors that no clause
+ * of @ts names (only a clause with "untrusted_xattrs" may): ignored.
+ */
+void match_note_untrusted(const struct vm_meta *m, struct tenant *const *ts,
+			  size_t n);
 
 #endif /* VPMUD_MATCH_H */
