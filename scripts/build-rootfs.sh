@@ -27,13 +27,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 # What the guest runs: systemd as PID 1 (dbus for logind and busctl),
 # the libraries vpmu-policyd links against, and bpftool to look at BPF
 # objects.  udev is left out: nothing in the tests needs device units.
-# systemd comes from bookworm-backports (254): vpmu-policyd.service is
-# Type=notify-reload (253 and later), and the daemon is built against
-# backports' libsystemd.
+# systemd is Debian 12's own (252), the oldest the unit supports: the
+# daemon must run with the libsystemd0 a stock host has.
 ROOTFS_PKGS=(
-	systemd/bookworm-backports systemd-sysv/bookworm-backports
-	libsystemd0/bookworm-backports libsystemd-shared/bookworm-backports
-	libudev1/bookworm-backports
+	systemd systemd-sysv libsystemd0 libudev1
 	dbus
 	libbpf1/bookworm-backports bpftool/bookworm-backports
 	libelf1 zlib1g libzstd1
