@@ -24,7 +24,7 @@
 #define NSEC_PER_SEC 1000000000ULL
 #define DEFAULT_LIMIT 1000
 
-struct key {
+struct rate_key {
 	__u64 vm_id;
 	__u32 event;
 	__u32 pad;
@@ -39,7 +39,7 @@ struct window {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
-	__type(key, struct key);
+	__type(key, struct rate_key);
 	__type(value, struct window);
 } rate_windows SEC(".maps");
 
@@ -53,7 +53,7 @@ struct {
 SEC("struct_ops/event_filter")
 int BPF_PROG(rate_limit_filter, const struct kvm_pmu_event_ctx *ev)
 {
-	struct key k = { .vm_id = ev->vm_id, .event = ev->event };
+	struct rate_key k = { .vm_id = ev->vm_id, .event = ev->event };
 	struct window fresh = { .start_ns = bpf_ktime_get_ns(), .count = 1 };
 	__u32 zero = 0, *cfg = bpf_map_lookup_elem(&rate_limit_cfg, &zero);
 	__u32 limit = cfg && *cfg ? *cfg : DEFAULT_LIMIT;
