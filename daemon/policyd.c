@@ -157,6 +157,24 @@ static int on_rescan(sd_event_source *s, uint64_t usec, void *ud)
 	return 0;
 }
 
+/*
+ * SIGUSR1: find and classify the VMs now, as the rescan does, for an
+ * administrator who changed what classifies them (a cgroup's trusted.*
+ * xattr, a machine registration), which no inotify reports.
+ */
+static int on_sigusr1(sd_event_source *s, const struct signalfd_siginfo *si,
+		      void *ud)
+{
+	struct loop *l = ud;
+
+	(void)s;
+	(void)si;
+	log_msg(LOG_INFO, "SIGUSR1: finding and classifying the VMs again");
+	vms_reconcile(&l->d);
+	policyd_publish_state(&l->d);
+	return 0;
+}
+
 static int on_ringbuf(sd_event_source *s, int fd, uint32_t revents, void *ud)
 {
 	struct loop *l = ud;
@@ -307,6 +325,7 @@ static int run(struct loop *l)
 	sigaddset(&ss, SIGHUP);
 	sigaddset(&ss, SIGTERM);
 	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &ss, NULL);
 
 	err = sd_event_default(&l->ev);
@@ -315,6 +334,7 @@ static int run(struct loop *l)
 	sd_event_add_signal(l->ev, NULL, SIGHUP, on_sighup, l);
 	sd_event_add_signal(l->ev, NULL, SIGTERM, on_exit_signal, l);
 	sd_event_add_signal(l->ev, NULL, SIGINT, on_exit_signal, l);
+	sd_event_add_signal(l->ev, NULL, SIGUSR1, on_sigusr1, l);
 	sd_event_set_watchdog(l->ev, true);
 
 	l->rb = ring_buffer__new(l->d.eng.map_fd[EM_RECORDS], records_handle,

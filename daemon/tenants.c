@@ -321,8 +321,11 @@ static int publish(struct policyd *d, struct tenant_slot *s)
 	return 0;
 }
 
+/* Write the engine's config; 1 if it changed (the VMs must re-ask). */
 static int apply_config(struct policyd *d)
 {
+	struct vpmu_config old = { 0 };
+	int err;
 	struct vpmu_config c = {
 		.abi_version = VPMU_ABI_VERSION,
 		.default_action = d->cfg.default_action,
@@ -336,7 +339,11 @@ static int apply_config(struct policyd *d)
 		c.default_policy_id = tenant_id_of(d, d->cfg.default_tenant,
 						   false);
 	d->denial_log.per_sec = d->cfg.log_denials_per_sec;
-	return engine_set_config(&d->eng, &c);
+	engine_get_config(&d->eng, &old);
+	if (!memcmp(&old, &c, sizeof(c)))
+		return 0;
+	err = engine_set_config(&d->eng, &c);
+	return err ? err : 1;
 }
 
 /* Policies published earlier (this run or a previous daemon) but gone now. */
@@ -416,7 +423,9 @@ static int finish_reload(struct policyd *d)
 			changed++;
 		}
 	}
-	apply_config(d);
+	/* A new host default (action or tenant) changes verdicts too. */
+	if (apply_config(d) > 0)
+		changed++;
 	if (vms_classify_all(d) > 0)
 		changed++;
 	/* A walk of every pinned tenant: only when one may have gone. */

@@ -196,8 +196,13 @@ int vms_reconcile(struct policyd *d)
 		bool had = !bpf_map_lookup_elem(d->eng.map_fd[EM_VM_POLICY],
 						&found[i].vm_id, &old);
 
+		/*
+		 * Refresh a VM whose classification changed (its cgroup's
+		 * metadata did): its vCPUs must not keep verdicts of the old
+		 * tenant.
+		 */
 		vms_add(d, found[i].vm_id, found[i].cgroup_id, found[i].tgid,
-			had ? &old : NULL, false);
+			had ? &old : NULL, true);
 	}
 	/* VMs whose vm_destroy record was lost (a full ring buffer). */
 	for (k = 0; k < d->nvms;) {

@@ -15,7 +15,7 @@
 # vpmuctl vms lists every VM under the right tenant.  Last, an engine
 # pinned by another ABI version is refused by that version, and unpinned.
 echo "TAP version 13"
-echo "1..49"
+echo "1..54"
 n=0 failed=0
 ok()
 {
@@ -113,7 +113,7 @@ wait_reload()
 # vm NAME CGROUP: start vm_count in CGROUP, output in $T/NAME.out
 vm()
 {
-	sh -c "echo \$\$ >$CG/$2/cgroup.procs && exec /tests/tools/vm_count 5 $T/$1" \
+	sh -c "echo \$\$ >$CG/$2/cgroup.procs && exec /tests/tools/vm_count ${3:-5} $T/$1" \
 		>$T/$1.out 2>&1 &
 	vms="$vms $!"
 }
@@ -140,7 +140,7 @@ check "bpftool map dump pinned /sys/fs/bpf/vpmu/tenants | grep -q tenant-a.slice
 	"bpftool dumps the pinned tenants map"
 
 vm a tenant-a.slice/vm-a.scope
-vm b tenant-b.slice/vm-b.scope
+vm b tenant-b.slice/vm-b.scope 9
 sa=$(slice a 0); sb=$(slice b 0); exact=$(expect b)
 check "[ '$sa' = 0 ]" "slice 0: tenant A's guest reads 0 INST_RETIRED (got $sa)"
 check "[ '$sb' = '$exact' ]" "slice 0: tenant B's guest counts exactly $exact (got $sb)"
@@ -263,6 +263,50 @@ check "! bpftool map dump pinned /sys/fs/bpf/vpmu/tenants | grep -q '\"b\"'" \
 touch $T/a/go.4 $T/b/go.4
 check "[ '$(slice a 4)' = 0 ]" "slice 4: after the upgrade A's guest still reads 0"
 check "[ '$(slice b 4)' = 0 ]" "slice 4: B's guest is denied by the host default"
+
+# A change of the main configuration alone (the host default action)
+# applies from the next slice, loosened and tightened: a config reload
+# makes the vCPUs re-ask.
+host_default()
+{
+	sed -i "s/\"default_action\": \"[a-z]*\"/\"default_action\": \"$1\"/" $ETC/vpmu-policyd.json
+	r=$(reloads)
+	kill -HUP "$(cat /tmp/policyd.pid)"
+	wait_reload $r
+}
+host_default allow
+touch $T/b/go.5
+check "[ '$(slice b 5)' = '$exact' ]" "slice 5: a host default loosened by a config reload applies from the next slice"
+host_default deny
+touch $T/b/go.6
+check "[ '$(slice b 6)' = 0 ]" "slice 6: tightened again, B's guest reads 0 from the next slice"
+host_default allow
+
+# The administrator quarantines B's VM with a trusted xattr and asks for
+# a rescan (SIGUSR1): the new tenant applies from the next slice.  The
+# tenant file comes first, and a slice runs under it unmatched, so that
+# only the rescan can make the vCPU re-ask.
+r=$(reloads)
+cat >$ETC/tenants.d/q.json <<'JSON'
+{
+	"match": { "xattr": { "trusted.vpmu.quarantine": "1" } },
+	"priority": 10,
+	"default": "allow",
+	"deny": [ "INST_RETIRED" ]
+}
+JSON
+wait_reload $r
+touch $T/b/go.7
+check "[ '$(slice b 7)' = '$exact' ]" "slice 7: B still under the host default (allow)"
+/tests/tools/set_xattr $CG/tenant-b.slice/vm-b.scope trusted.vpmu.quarantine 1
+kill -USR1 "$(cat /tmp/policyd.pid)"
+sleep 1
+check "vpmuctl vms | grep -E 'tenant-b.slice/vm-b.scope +q '" \
+	"SIGUSR1: B's VM is reclassified to tenant q by its new trusted xattr"
+touch $T/b/go.8
+check "[ '$(slice b 8)' = 0 ]" "slice 8: q's deny applies from the next slice (the rescan refreshed the VM)"
+rm $ETC/tenants.d/q.json
+host_default deny
 wait $vms
 vpmuctl vms | sed 's/^/# /'
 
