@@ -34,7 +34,7 @@ ARCHES := arm64 x86_64
 SHELL := /bin/bash
 
 .PHONY: all deps source kernel $(addprefix kernel-,$(ARCHES)) selftests \
-	$(addprefix libbpf-,$(ARCHES)) \
+	$(addprefix libbpf-,$(ARCHES)) $(addprefix intree-,$(ARCHES)) \
 	$(addprefix selftests-,$(ARCHES)) $(addprefix daemon-,$(ARCHES)) \
 	daemon check demo bench bench-kernel install install-test-arm64 clean help
 
@@ -63,7 +63,12 @@ $(addprefix libbpf-,$(ARCHES)): libbpf-%: deps
 	@mkdir -p $(O)
 	@dir=$$(scripts/build-libbpf.sh $*) && ln -sfn "$$dir" $(O)/libbpf-$*
 
-$(addprefix selftests-,$(ARCHES)): selftests-%: kernel-% libbpf-%
+# The series' own selftests (tools/testing/selftests), built from the
+# patched tree; cached like the kernels.
+$(addprefix intree-,$(ARCHES)): intree-%: kernel-%
+	@dir=$$(scripts/build-intree-tests.sh $* $(O)/kernel-$*) && ln -sfn "$$dir" $(O)/intree-$*
+
+$(addprefix selftests-,$(ARCHES)): selftests-%: kernel-% libbpf-% intree-%
 	@$(MAKE) --no-print-directory -f selftests/build.mk ARCH=$* O=$(O)
 
 daemon: $(addprefix daemon-,$(ARCHES))

@@ -13,7 +13,8 @@
 #   release           `uname -r` of the kernel
 #
 # The result is cached in $VPMU_CACHE/kernels/ARCH-HASH, where HASH covers
-# the source's origin, every patch in kernel/series, the config fragments,
+# the source's origin, every patch in kernel/series that changes the kernel
+# (not the ones touching only tools/testing or Documentation), the config fragments,
 # this script and the compiler version, so an unchanged tree never
 # rebuilds.  Object directories are kept per arch so a changed patch only
 # rebuilds what it touches.
@@ -37,12 +38,8 @@ fragments=("$top/kernel/configs/common.config" "$top/kernel/configs/$arch.config
 
 # The patches named in kernel/series, in order (blank lines and # comments
 # are skipped).
-patches=()
-while read -r line; do
-	line=${line%%#*}
-	line=${line//[[:space:]]/}
-	[[ -n $line ]] && patches+=("$series_dir/$line")
-done <"$series_dir/series"
+series_patches
+patches=("${PATCHES[@]}")
 for p in "${patches[@]}"; do
 	[[ -f $p ]] || die "kernel/series names $p, which does not exist"
 done
@@ -53,6 +50,17 @@ limit=${VPMU_SERIES_LIMIT:-}
 if [[ -n $limit ]]; then
 	patches=("${patches[@]:0:limit}")
 fi
+# Patches that touch only tools/testing/ and Documentation/ (selftests,
+# docs) do not change the kernel: leave them out of the build and of its
+# cache key, so editing a selftest does not rebuild the kernels.
+kernel_patches=()
+for p in "${patches[@]}"; do
+	if grep '^diff --git a/' "$p" | awk '{ print $3 }' |
+		grep -qvE '^a/(tools/testing|Documentation)/'; then
+		kernel_patches+=("$p")
+	fi
+done
+patches=("${kernel_patches[@]}")
 
 tree=$("$here/linux-source.sh")
 
@@ -84,25 +92,6 @@ flock 9	# the source tree is shared by both arches
 
 # Put the source tree at pristine + series.  Only files that differ are
 # rewritten, so their mtimes (and so make's rebuild set) stay minimal.
-apply_series()
-{
-	local want applied=
-	want=$(for p in "${patches[@]}"; do sha256sum <"$p"; done | sha256sum | cut -c1-16)
-	[[ -f $tree.applied ]] && applied=$(cat "$tree.applied")
-	[[ $want == "$applied" ]] && return
-	step "applying kernel/series (${#patches[@]} patches) to $tree"
-	rm -f "$tree.applied"
-	git -C "$tree" am --abort >/dev/null 2>&1 || true
-	git -C "$tree" checkout -q -f -B vpmu refs/tags/pristine
-	git -C "$tree" clean -q -f -d
-	for p in "${patches[@]}"; do
-		info "$(basename "$p")"
-		git -C "$tree" -c user.name=vpmu -c user.email=vpmu@localhost \
-			am -q --keep-cr "$p" || die "patch $(basename "$p") does not apply"
-	done
-	echo "$want" >"$tree.applied"
-}
-
 kmake()
 {
 	make -C "$tree" O="$obj" ARCH="$karch" CROSS_COMPILE="$cross" "$@"
@@ -145,7 +134,7 @@ make_with_progress()
 	wait $pid || { tail -40 "$log" >&2; die "$arch kernel build failed; full log: $log"; }
 }
 
-apply_series
+apply_series "$tree" "${patches[@]}"
 obj=$VPMU_CACHE/obj/$arch
 # The pristine kernel (VPMU_SERIES_LIMIT=0, for make bench-kernel) keeps
 # its own objects, so that switching to it and back rebuilds neither.

@@ -44,3 +44,40 @@ private_apt_update()
 			die "apt-get update for $suite failed"
 	fi
 }
+
+# series_patches: the patch files kernel/series lists, in order, into the
+# array PATCHES.
+series_patches()
+{
+	local top line
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	PATCHES=()
+	while read -r line; do
+		line=${line%%#*}
+		line=${line//[[:space:]]/}
+		[[ -n $line ]] && PATCHES+=("$top/kernel/$line")
+	done <"$top/kernel/series"
+}
+
+# apply_series TREE PATCH...: check out the pristine tree with exactly
+# these patches applied (a no-op if it already is).  The tree is shared:
+# hold $VPMU_CACHE/kernel-build.lock around this and whatever reads it.
+apply_series()
+{
+	local tree=$1 want applied= p
+	shift
+	want=$(for p in "$@"; do sha256sum <"$p"; done | sha256sum | cut -c1-16)
+	[[ -f $tree.applied ]] && applied=$(cat "$tree.applied")
+	[[ $want == "$applied" ]] && return
+	step "applying kernel/series ($# patches) to $tree"
+	rm -f "$tree.applied"
+	git -C "$tree" am --abort >/dev/null 2>&1 || true
+	git -C "$tree" checkout -q -f -B vpmu refs/tags/pristine
+	git -C "$tree" clean -q -f -d
+	for p in "$@"; do
+		info "$(basename "$p")"
+		git -C "$tree" -c user.name=vpmu -c user.email=vpmu@localhost \
+			am -q --keep-cr "$p" || die "patch $(basename "$p") does not apply"
+	done
+	echo "$want" >"$tree.applied"
+}

@@ -82,6 +82,12 @@ BENCHES := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 TOOL_SRCS := $(wildcard selftests/tools/$(ARCH)/*.c)
 TOOLS := $(patsubst selftests/tools/$(ARCH)/%.c,$(OUT)/tests/tools/%,$(TOOL_SRCS))
 
+# The series' in-tree selftests (scripts/build-intree-tests.sh), under
+# /tests/intree in the guest, run through ksft-wrap.sh.
+INTREE ?= $(O)/intree-$(ARCH)
+INTREE_FILES := $(OUT)/tests/intree/ksft-wrap.sh $(OUT)/tests/intree/kvm/pmu_policy_test \
+		$(OUT)/tests/intree/bpf/test_progs
+
 DEMO_SRCS := $(wildcard selftests/demo/$(ARCH)/*.c)
 DEMOS := $(patsubst selftests/demo/$(ARCH)/%.c,$(OUT)/demo/%,$(DEMO_SRCS))
 GUEST_TOOLS := $(OUT)/bin/harness-exit
@@ -94,7 +100,14 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-all: $(KVM_TESTS) $(TOOLS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS) $(BPF_PROGS) $(BPF_TESTS) $(UNITS) $(BENCHES)
+all: $(INTREE_FILES) $(KVM_TESTS) $(TOOLS) $(SCRIPTS) $(DEMOS) $(GUEST_TOOLS) $(BPF_PROGS) $(BPF_TESTS) $(UNITS) $(BENCHES)
+
+$(OUT)/tests/intree/ksft-wrap.sh: selftests/intree/ksft-wrap.sh
+	$(Q)install -D -m 0755 $< $@
+
+$(OUT)/tests/intree/%: $(INTREE)/%
+	$(call msg,COPY,$@)
+	$(Q)install -D -m 0755 $< $@
 
 $(KHDR)/linux/kvm.h:
 	$(error no kernel headers in $(KHDR): run 'make kernel' first)
