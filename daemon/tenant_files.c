@@ -40,6 +40,7 @@ int tenant_files_list(const char *dir, char ***names, size_t *n, struct diag *d)
 	struct dirent *de;
 	struct stat st;
 	size_t nv = 0;
+	bool gone;
 	DIR *dp;
 	void *p;
 
@@ -50,20 +51,35 @@ int tenant_files_list(const char *dir, char ***names, size_t *n, struct diag *d)
 		diag_file(d, dir, "%s", strerror(errno));
 		return -1;
 	}
+	/*
+	 * A file missing from the listing removes its tenant, so the
+	 * listing must be root's as much as the files are: whoever could
+	 * write @dir, a directory above it or one its symlinks lead to
+	 * could delete tenants, or swap in an empty directory.
+	 */
+	if (!path_root_only(dir, d))
+		goto fail;
 	while ((de = readdir(dp))) {
 		if (!tenant_file_wanted(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		/* stat() follows symlinks (ConfigMap-style directories). */
-		if (stat(path, &st)) {
-			if (errno == ENOENT)
-				continue;	/* gone since readdir() */
+		gone = stat(path, &st) != 0;
+		if (gone && errno != ENOENT) {
 			/* Not known to be gone: not known to be no tenant. */
 			diag_file(d, path, "%s", strerror(errno));
 			goto fail;
 		}
-		if (!S_ISREG(st.st_mode))
+		if (gone || !S_ISREG(st.st_mode)) {
+			/*
+			 * Gone since readdir(), a dangling symlink or not
+			 * a file: no tenant, if only root could make it so
+			 * (a symlink into a directory others may write).
+			 */
+			if (!path_root_only_or_absent(path, d))
+				goto fail;
 			continue;
+		}
 		p = realloc(v, (nv + 1) * sizeof(*v));
 		name = strdup(de->d_name);
 		if (p)

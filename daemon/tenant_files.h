@@ -19,7 +19,8 @@ bool tenant_file_wanted(const char *name);
  * The tenant files of @dir (regular files, after symlinks), sorted, into
  * *@names (free with tenant_files_free()).  -1 with why in @d if the set
  * cannot be known (@dir is missing or unreadable, or a file in it cannot
- * be looked at): that is not "no tenants".
+ * be looked at) or believed (@dir, or where a name that is no tenant file
+ * leads, fails path_root_only()): that is not "no tenants".
  */
 int tenant_files_list(const char *dir, char ***names, size_t *n, struct diag *d);
 void tenant_files_free(char **names, size_t n);

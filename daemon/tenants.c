@@ -515,11 +515,16 @@ int tenants_reload_files(struct policyd *d, char **names, size_t n)
 		gone = stat(path, &st) != 0;
 		if (gone && errno != ENOENT)
 			return tenants_reload(d, false);	/* let a full scan judge */
-		if (gone || !S_ISREG(st.st_mode)) {
-			if (strmap_get(&d->slot_by_file, names[i], &idx))
-				d->slots[idx].seen = false;
+		/*
+		 * A tenant's file gone: the full scan judges whether that
+		 * may be believed (tenants.d root's only, see
+		 * tenant_files_list()).
+		 */
+		if ((gone || !S_ISREG(st.st_mode)) &&
+		    strmap_get(&d->slot_by_file, names[i], &idx))
+			return tenants_reload(d, false);
+		if (gone || !S_ISREG(st.st_mode))
 			continue;
-		}
 		sl = slot_of(d, names[i]);
 		if (!sl)
 			return tenants_reload(d, false);
