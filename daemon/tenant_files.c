@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "perms.h"
 #include "policy.h"
@@ -116,4 +117,18 @@ void tenant_good_copy_path(const char *state_dir, const char *file, char *buf,
 			   size_t len)
 {
 	snprintf(buf, len, "%s/good/%s", state_dir, file);
+}
+
+struct tenant *tenant_good_copy_load(const char *path, enum vpmu_target target,
+				     struct diag *d)
+{
+	/*
+	 * The daemon writes them mode 0600 in a 0700 directory: one that
+	 * others could have written is not one of them.
+	 */
+	if (!path_root_only_or_absent(path, d))
+		return NULL;
+	if (access(path, F_OK) && errno == ENOENT)
+		return NULL;	/* none kept: not an error */
+	return tenant_load(path, target, d);
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "policy.h"
 
 /* "*.json", not an editor's or a tool's temporary ('.' first, '~' last). */
 bool tenant_file_wanted(const char *name);
@@ -32,5 +33,12 @@ char *tenant_file_read(const char *path, size_t *len, struct diag *d);
 /* Where the daemon keeps tenant file @file's last good version. */
 void tenant_good_copy_path(const char *state_dir, const char *file, char *buf,
 			   size_t len);
+/*
+ * The good copy at @path (from tenant_good_copy_path()) if it passes
+ * path_root_only() and loads; NULL otherwise, why in @d (nothing if
+ * there is none).
+ */
+struct tenant *tenant_good_copy_load(const char *path, enum vpmu_target target,
+				     struct diag *d);
 
 #endif /* VPMUD_TENANT_FILES_H */

@@ -272,7 +272,8 @@ bad:
 	/* First read since start: fall back to the saved good copy. */
 	good_copy_path(d, s->file, path);
 	diag_init(&dg);
-	t = tenant_load(path, d->cfg.target, &dg);
+	t = tenant_good_copy_load(path, d->cfg.target, &dg);
+	log_diag(&dg);
 	diag_free(&dg);
 	if (t) {
 		/* Messages name the real file, not the copy. */

@@ -13,7 +13,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 ctl=$O/daemon/x86_64/vpmuctl
-plan=17
+plan=19
 skip_all()
 {
 	echo "1..0 # SKIP $1"
@@ -171,6 +171,23 @@ out=$(setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin \
 rc=$? err=$(cat "$tmp/err")
 check "without CAP_SYS_ADMIN: \"trusted_xattrs_readable\": false" \
 	eval '[[ $rc == 0 ]] && has "$out" "\"trusted_xattrs_readable\":false"'
+
+# A broken tenant file falls back to its good copy, if that is root's.
+tenant gc '{ "priority": 200, "match": [{ "slice": "acme.slice" }'
+mkdir -m 700 "$tmp/state/good"
+printf '{ "priority": 200, "match": [{ "slice": "acme.slice" }] }\n' >"$tmp/state/good/gc.json"
+chmod 600 "$tmp/state/good/gc.json"
+run match --cgroup /acme.slice/vm-1.scope
+check "a broken file: its root-only good copy is used" \
+	eval '[[ $rc == 0 ]] && has "$out" "tenant:  gc" &&
+	has "$err" "gc.json: rejected; the daemon uses its last good version"'
+chmod 666 "$tmp/state/good/gc.json"
+run match --cgroup /acme.slice/vm-1.scope
+check "a good copy others may write: not used, and why" \
+	eval '[[ $rc == 0 ]] && has "$out" "tenant:  acme" &&
+	has "$err" "good/gc.json: not used: $tmp/state/good/gc.json: writable by group or others (mode 0666)" &&
+	has "$err" "gc.json: rejected and no good version known"'
+rm "$tmp/tenants.d/gc.json"
 
 # tenants.d not root's: its listing (which removes tenants) is not
 # believed; the daemon freezes, and match says so.
