@@ -235,7 +235,7 @@ static void read_slot(struct policyd *d, struct tenant_slot *s)
 	t = tenant_parse(path, text, len, d->cfg.target, &dg);
 	if (t && (other = name_taken(d, s, t->name))) {
 		diag_file(&dg, path, "tenant \"%s\" is already defined by %s",
-			  t->name, other);
+			  t->name, ESC(other));
 		tenant_free(t);
 		t = NULL;
 	}

@@ -13,7 +13,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 ctl=$O/daemon/x86_64/vpmuctl
-plan=19
+plan=20
 skip_all()
 {
 	echo "1..0 # SKIP $1"
@@ -151,6 +151,20 @@ run match --cgroup $'/acme.slice/no-such\e[2J.scope'
 check "an unknown cgroup: exit 1, named, escaped" \
 	eval '[[ $rc == 1 ]] && has "$err" "no cgroup \"/acme.slice/no-such\\x1b[2J.scope\" in $cg" &&
 	[[ -z $out ]]'
+
+# A cgroup name with a terminal escape, DEL, a byte that is no UTF-8 and
+# a C1 control: --json is valid UTF-8 JSON with them as \uXXXX.
+odd=$'/acme.slice/vm\e[2J\x7f\xff\xc2\x85.scope'
+mkdir "$cg$odd"
+run --json match --cgroup "$odd"
+check "--json: control characters and bytes that are no UTF-8 escaped" \
+	eval '[[ $rc == 0 ]] && python3 -c "
+import json, sys
+raw = sys.stdin.buffer.read()
+assert not any(b in raw for b in (b\"\x1b\", b\"\x7f\", b\"\xff\", b\"\xc2\x85\")), raw
+o = json.loads(raw.decode(\"utf-8\"))
+assert o[\"cgroup\"] == \"/acme.slice/vm\x1b[2J\x7f\xff\x85.scope\", o
+" <<<"$out"'
 
 run match
 check "no --cgroup: usage, exit 2" eval '[[ $rc == 2 ]] && has "$err" "usage: vpmuctl match"'
