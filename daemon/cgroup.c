@@ -268,9 +268,11 @@ void cgroup_trust(const char *root, const char *path, struct cgroup_trust *t)
 			snprintf(t->why, sizeof(t->why),
 				 "writable by others than root (mode %04o)",
 				 (unsigned int)(st.st_mode & 07777));
-		else if (delegated(abs))
+		else if (delegated(abs)) {
 			snprintf(t->why, sizeof(t->why),
 				 "delegated (systemd's delegate xattr)");
+			t->boundary_root = true;
+		}
 		t->names = d;
 		if (t->why[0]) {
 			t->boundary = d;

@@ -46,6 +46,7 @@ struct cgroup_trust {
 	int names;		/* components 1..names were named by root */
 	int xattrs;		/* user.* xattrs of depths 0..xattrs are root's */
 	int boundary;		/* the boundary's depth, 0 if none */
+	bool boundary_root;	/* it is root's, delegated by root's systemd */
 	char why[128];		/* what makes it the boundary */
 };
 void cgroup_trust(const char *root, const char *path, struct cgroup_trust *t);

@@ -11,6 +11,7 @@
 #include "../include/vpmu/maps.h"
 #include "config.h"
 #include "esc.h"
+#include "perms.h"
 #include "schema.h"
 
 static const char *const config_keys[] = {
@@ -54,8 +55,8 @@ static void path_value(const struct schema *s, const struct json_value *v,
 		strcpy(out, str);
 }
 
-bool config_load(const char *path, bool optional, struct policyd_config *out,
-		 struct diag *d)
+static bool load(const char *path, bool optional, bool root_only,
+		 struct policyd_config *out, struct diag *d)
 {
 	struct schema s = { .file = path, .d = d };
 	struct policyd_config c = *out;
@@ -68,8 +69,15 @@ bool config_load(const char *path, bool optional, struct policyd_config *out,
 	char *text;
 	int k;
 
+	/*
+	 * As a tenant file, and more: whoever can write it, remove it or
+	 * swap a directory above it sets default_action, tenants_dir,
+	 * state_dir, cgroup_root and machines_dir.
+	 */
 	if (optional && access(path, F_OK) && errno == ENOENT)
-		return true;
+		return !root_only || path_root_only_or_absent(path, d);
+	if (root_only && !path_root_only(path, d))
+		return false;
 	text = read_file(path, 1u << 20, &len, d);
 	if (!text)
 		return false;
@@ -142,4 +150,16 @@ out:
 		return false;
 	*out = c;
 	return true;
+}
+
+bool config_load(const char *path, bool optional, struct policyd_config *out,
+		 struct diag *d)
+{
+	return load(path, optional, true, out, d);
+}
+
+bool config_check(const char *path, bool optional, struct policyd_config *out,
+		  struct diag *d)
+{
+	return load(path, optional, false, out, d);
 }

@@ -37,9 +37,13 @@ struct policyd_config {
 void config_defaults(struct policyd_config *c);
 /*
  * Read @path over the defaults.  A missing file is not an error when
- * @optional.  On error @c is unchanged.
+ * @optional (if only root can have removed it).  The file must pass
+ * path_root_only(), as tenant files do.  On error @c is unchanged.
  */
 bool config_load(const char *path, bool optional, struct policyd_config *c,
 		 struct diag *d);
+/* config_load() without path_root_only(): a draft's contents only. */
+bool config_check(const char *path, bool optional, struct policyd_config *c,
+		  struct diag *d);
 
 #endif /* VPMUD_CONFIG_H */

@@ -21,7 +21,7 @@ struct ctl {
 int ctl_open_engine(struct ctl *c, struct engine *e);
 /* Whether an engine is pinned; if not, says so on stderr. */
 bool ctl_engine_pinned(struct ctl *c);
-/* Print @s as a JSON string. */
+/* Print @s as a JSON string, control characters escaped (esc_json()). */
 void ctl_json_str(FILE *f, const char *s);
 /* The tenant name of policy @id from the pinned tenants map ("-" if none). */
 void ctl_tenant_name(struct engine *e, __u32 id, char *buf, size_t len);

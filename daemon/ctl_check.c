@@ -51,7 +51,7 @@ int ctl_check(struct ctl *c)
 	if (config) {
 		diag_init(&d);
 		config_defaults(&cfg);
-		if (!config_load(config, false, &cfg, &d))
+		if (!config_check(config, false, &cfg, &d))
 			bad++;
 		for (k = 0; k < d.n; k++)
 			fprintf(stderr, "%s\n", d.msgs[k]);

@@ -74,7 +74,8 @@ static struct tenant *load_one(struct ctl *c, const char *file,
 		return t;
 	tenant_good_copy_path(c->cfg.state_dir, file, good, sizeof(good));
 	diag_init(&d);
-	t = tenant_load(good, c->cfg.target, &d);
+	t = tenant_good_copy_load(good, c->cfg.target, &d);
+	print_diag(&d);
 	diag_free(&d);
 	if (t)
 		fprintf(stderr,

@@ -8,6 +8,7 @@
 
 #include "cgroup.h"
 #include "ctl.h"
+#include "esc.h"
 
 struct row {
 	struct vpmu_vm_found vm;
@@ -33,7 +34,7 @@ int ctl_vms(struct ctl *c)
 	struct vpmu_audit_val av;
 	struct row *rows;
 	struct engine e;
-	char tenant[64];
+	char tenant[64], shown[1024];
 	char *path;
 	int n, i;
 
@@ -95,9 +96,11 @@ int ctl_vms(struct ctl *c)
 			       (unsigned long long)r->allowed,
 			       (unsigned long long)r->denied);
 		} else {
+			/* Delegates name cgroups: show, do not obey. */
 			printf("%-6llu %-7d %-40s %-16s %-6u %10llu %10llu\n",
 			       (unsigned long long)r->vm.vm_id, r->vm.tgid,
-			       path ? path : "(gone)", tenant,
+			       path ? esc(shown, sizeof(shown), path) : "(gone)",
+			       tenant,
 			       r->classified && r->pol.policy_id != VPMU_POLICY_PENDING ?
 			       r->pol.policy_id : 0,
 			       (unsigned long long)r->allowed,

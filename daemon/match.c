@@ -89,6 +89,45 @@ static void note_other_units(const struct vm_meta *m)
 	}
 }
 
+/* Is a leading component of @path, above depth @depth, "user.slice"? */
+static bool in_user_slice(const char *path, int depth)
+{
+	const char *p = path, *end;
+	int d = 0;
+
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p || ++d >= depth)
+			return false;
+		end = strchrnul(p, '/');
+		if (end - p == 10 && !strncmp(p, "user.slice", 10))
+			return true;
+		p = end;
+	}
+}
+
+/*
+ * Why machined's machine for @m's unit may not name the VM, or NULL.
+ * Since systemd 258 local users may register machines with the system
+ * machined, which records the unit their VM runs in: their
+ * user@UID.service (the delegation boundary, which they own), or a unit
+ * in user.slice.  A machine name is the host's word only for a unit
+ * root's systemd made for root: above the boundary, or the boundary
+ * itself if it is root's (machined's own delegated scopes, libvirt's).
+ */
+static const char *machine_untrusted(const struct vm_meta *m)
+{
+	if (!fnmatch("user@*.service", m->unit, FNM_NOESCAPE))
+		return "a user's service manager (user@*.service)";
+	if (in_user_slice(m->path, m->unit_depth))
+		return "in user.slice";
+	if (m->trust.boundary && m->unit_depth >= m->trust.boundary &&
+	    !m->trust.boundary_root)
+		return "at the delegation boundary, which is not root's";
+	return NULL;
+}
+
 static void note_meta(const struct vm_meta *m)
 {
 	char pre[PATH_MAX];
@@ -119,6 +158,9 @@ void vm_meta_init_notes(struct vm_meta *m, const char *cgroup_root,
 			const char *machines_dir, char *path,
 			struct match_notes *notes)
 {
+	char ignored[sizeof(m->machine)] = "";
+	const char *why = NULL;
+
 	memset(m, 0, sizeof(*m));
 	m->cgroup_root = cgroup_root;
 	m->machines_dir = machines_dir;
@@ -134,8 +176,16 @@ void vm_meta_init_notes(struct vm_meta *m, const char *cgroup_root,
 				&m->unit_depth))
 			cgroup_machine(machines_dir, m->unit, m->machine,
 				       sizeof(m->machine));
+		if (m->machine[0] && (why = machine_untrusted(m))) {
+			memcpy(ignored, m->machine, sizeof(ignored));
+			m->machine[0] = 0;
+		}
 	}
 	note_meta(m);
+	if (ignored[0])
+		match_note(notes, false,
+			   "machine \"%s\": its unit \"%s\" is %s, where users may register machines",
+			   ESC(ignored), ESC(m->unit), why);
 }
 
 void vm_meta_init(struct vm_meta *m, const char *cgroup_root,

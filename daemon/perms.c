@@ -39,7 +39,8 @@ static bool root_only(const char *path, const char *what,
  * was checked, so nobody but root can swap it, and what is checked is
  * what gets opened.
  */
-bool path_root_only(const char *path, struct diag *d)
+static bool resolve_root_only(const char *path, bool absent_ok,
+			      struct diag *d)
 {
 	char cur[PATH_MAX] = "", rest[PATH_MAX], next[PATH_MAX];
 	char link[PATH_MAX], tmp[PATH_MAX], *c, *slash;
@@ -79,6 +80,12 @@ bool path_root_only(const char *path, struct diag *d)
 		    (int)sizeof(next))
 			goto toolong;
 		if (lstat(next, &st)) {
+			/*
+			 * Missing from a directory only root may change:
+			 * only root can have removed it.
+			 */
+			if (absent_ok && errno == ENOENT)
+				return true;
 			diag_file(d, path, "not used: %s: %s",
 				  ESC(next), strerror(errno));
 			return false;
@@ -107,4 +114,14 @@ bool path_root_only(const char *path, struct diag *d)
 toolong:
 	diag_file(d, path, "not used: path too long");
 	return false;
+}
+
+bool path_root_only(const char *path, struct diag *d)
+{
+	return resolve_root_only(path, false, d);
+}
+
+bool path_root_only_or_absent(const char *path, struct diag *d)
+{
+	return resolve_root_only(path, true, d);
 }

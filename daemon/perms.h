@@ -18,5 +18,11 @@
  * false, with what is wrong (which file, its owner or mode) in @d.
  */
 bool path_root_only(const char *path, struct diag *d);
+/*
+ * The same, but a @path that does not exist passes if the directory it
+ * is missing from (after the symlinks on the way) and all above it
+ * pass: its absence is root's doing, and may be believed.
+ */
+bool path_root_only_or_absent(const char *path, struct diag *d);
 
 #endif /* VPMUD_PERMS_H */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "perms.h"
 #include "policy.h"
@@ -40,6 +41,7 @@ int tenant_files_list(const char *dir, char ***names, size_t *n, struct diag *d)
 	struct dirent *de;
 	struct stat st;
 	size_t nv = 0;
+	bool gone;
 	DIR *dp;
 	void *p;
 
@@ -50,20 +52,35 @@ int tenant_files_list(const char *dir, char ***names, size_t *n, struct diag *d)
 		diag_file(d, dir, "%s", strerror(errno));
 		return -1;
 	}
+	/*
+	 * A file missing from the listing removes its tenant, so the
+	 * listing must be root's as much as the files are: whoever could
+	 * write @dir, a directory above it or one its symlinks lead to
+	 * could delete tenants, or swap in an empty directory.
+	 */
+	if (!path_root_only(dir, d))
+		goto fail;
 	while ((de = readdir(dp))) {
 		if (!tenant_file_wanted(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		/* stat() follows symlinks (ConfigMap-style directories). */
-		if (stat(path, &st)) {
-			if (errno == ENOENT)
-				continue;	/* gone since readdir() */
+		gone = stat(path, &st) != 0;
+		if (gone && errno != ENOENT) {
 			/* Not known to be gone: not known to be no tenant. */
 			diag_file(d, path, "%s", strerror(errno));
 			goto fail;
 		}
-		if (!S_ISREG(st.st_mode))
+		if (gone || !S_ISREG(st.st_mode)) {
+			/*
+			 * Gone since readdir(), a dangling symlink or not
+			 * a file: no tenant, if only root could make it so
+			 * (a symlink into a directory others may write).
+			 */
+			if (!path_root_only_or_absent(path, d))
+				goto fail;
 			continue;
+		}
 		p = realloc(v, (nv + 1) * sizeof(*v));
 		name = strdup(de->d_name);
 		if (p)
@@ -100,4 +117,18 @@ void tenant_good_copy_path(const char *state_dir, const char *file, char *buf,
 			   size_t len)
 {
 	snprintf(buf, len, "%s/good/%s", state_dir, file);
+}
+
+struct tenant *tenant_good_copy_load(const char *path, enum vpmu_target target,
+				     struct diag *d)
+{
+	/*
+	 * The daemon writes them mode 0600 in a 0700 directory: one that
+	 * others could have written is not one of them.
+	 */
+	if (!path_root_only_or_absent(path, d))
+		return NULL;
+	if (access(path, F_OK) && errno == ENOENT)
+		return NULL;	/* none kept: not an error */
+	return tenant_load(path, target, d);
 }

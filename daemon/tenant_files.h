@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "policy.h"
 
 /* "*.json", not an editor's or a tool's temporary ('.' first, '~' last). */
 bool tenant_file_wanted(const char *name);
@@ -19,7 +20,8 @@ bool tenant_file_wanted(const char *name);
  * The tenant files of @dir (regular files, after symlinks), sorted, into
  * *@names (free with tenant_files_free()).  -1 with why in @d if the set
  * cannot be known (@dir is missing or unreadable, or a file in it cannot
- * be looked at): that is not "no tenants".
+ * be looked at) or believed (@dir, or where a name that is no tenant file
+ * leads, fails path_root_only()): that is not "no tenants".
  */
 int tenant_files_list(const char *dir, char ***names, size_t *n, struct diag *d);
 void tenant_files_free(char **names, size_t n);
@@ -31,5 +33,12 @@ char *tenant_file_read(const char *path, size_t *len, struct diag *d);
 /* Where the daemon keeps tenant file @file's last good version. */
 void tenant_good_copy_path(const char *state_dir, const char *file, char *buf,
 			   size_t len);
+/*
+ * The good copy at @path (from tenant_good_copy_path()) if it passes
+ * path_root_only() and loads; NULL otherwise, why in @d (nothing if
+ * there is none).
+ */
+struct tenant *tenant_good_copy_load(const char *path, enum vpmu_target target,
+				     struct diag *d);
 
 #endif /* VPMUD_TENANT_FILES_H */

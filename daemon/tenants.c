@@ -235,7 +235,7 @@ static void read_slot(struct policyd *d, struct tenant_slot *s)
 	t = tenant_parse(path, text, len, d->cfg.target, &dg);
 	if (t && (other = name_taken(d, s, t->name))) {
 		diag_file(&dg, path, "tenant \"%s\" is already defined by %s",
-			  t->name, other);
+			  t->name, ESC(other));
 		tenant_free(t);
 		t = NULL;
 	}
@@ -272,7 +272,8 @@ bad:
 	/* First read since start: fall back to the saved good copy. */
 	good_copy_path(d, s->file, path);
 	diag_init(&dg);
-	t = tenant_load(path, d->cfg.target, &dg);
+	t = tenant_good_copy_load(path, d->cfg.target, &dg);
+	log_diag(&dg);
 	diag_free(&dg);
 	if (t) {
 		/* Messages name the real file, not the copy. */
@@ -524,11 +525,16 @@ int tenants_reload_files(struct policyd *d, char **names, size_t n)
 		gone = stat(path, &st) != 0;
 		if (gone && errno != ENOENT)
 			return tenants_reload(d, false);	/* let a full scan judge */
-		if (gone || !S_ISREG(st.st_mode)) {
-			if (strmap_get(&d->slot_by_file, names[i], &idx))
-				d->slots[idx].seen = false;
+		/*
+		 * A tenant's file gone: the full scan judges whether that
+		 * may be believed (tenants.d root's only, see
+		 * tenant_files_list()).
+		 */
+		if ((gone || !S_ISREG(st.st_mode)) &&
+		    strmap_get(&d->slot_by_file, names[i], &idx))
+			return tenants_reload(d, false);
+		if (gone || !S_ISREG(st.st_mode))
 			continue;
-		}
 		sl = slot_of(d, names[i]);
 		if (!sl)
 			return tenants_reload(d, false);

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "ctl.h"
+#include "esc.h"
 
 static const struct {
 	const char *name;
@@ -41,18 +42,7 @@ static void usage(FILE *f)
 
 void ctl_json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
+	esc_json(f, s);
 }
 
 bool ctl_engine_pinned(struct ctl *c)

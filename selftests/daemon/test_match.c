@@ -19,7 +19,7 @@
 #include "../lib/tap.h"
 
 #define N_XATTR 11
-#define N_TRUST 16
+#define N_TRUST 22
 #define PLAN (69 + N_XATTR + N_TRUST)
 
 /* A fake hierarchy of root's directories, made as the tests name paths. */
@@ -417,6 +417,25 @@ static void test_xattr(struct fixture *f)
 	cg_root = fake_root;
 }
 
+/* vpmuctl match's notes for @path say @note was ignored. */
+static void expect_ignored(const char *path, const char *note)
+{
+	struct match_notes ns = { 0 };
+	struct vm_meta m;
+	bool found = false;
+	size_t i;
+
+	vm_meta_init_notes(&m, cg_root, machines, strdup(path), &ns);
+	for (i = 0; i < ns.n; i++)
+		found |= !ns.v[i].used && !strcmp(ns.v[i].text, note);
+	if (!tap_check(found, "%s: ignored: %s", path, note))
+		for (i = 0; i < ns.n; i++)
+			tap_diag("  %s: %s", ns.v[i].used ? "used" : "ignored",
+				 ns.v[i].text);
+	vm_meta_free(&m);
+	match_notes_free(&ns);
+}
+
 /*
  * The delegation boundary on a real cgroup2 hierarchy, with the test's
  * base cgroup as the root: what a delegate (here uid 1000, below a
@@ -439,6 +458,13 @@ static void test_delegation(struct fixture *f)
 		"/ud.slice",
 		"/ud.slice/app.service",
 		"/ud.slice/app.service/x.service",
+		"/acme.slice/user@1000.service/app.slice",
+		"/acme.slice/user@1000.service/app.slice/vm.scope",
+		"/user.slice",
+		"/user.slice/user-1000.slice",
+		"/user.slice/user-1000.slice/session-3.scope",
+		"/machine.slice",
+		"/machine.slice/machine-qemu\\x2d7\\x2dvm.scope",
 	};
 	char root[PATH_MAX], path[PATH_MAX];
 	const char *batch = dirs[3];
@@ -460,7 +486,23 @@ static void test_delegation(struct fixture *f)
 	     !setxattr(AT(2), "user.vpmu.tenant", "globex", 6, 0) &&
 	     !setxattr(AT(2), "trusted.vpmu.tenant", "deep", 4, 0) &&
 	     write_file(fpath(path, "%s/prod-db", machines),
-			"NAME=prod-db\nSCOPE=machine-prod\\\\x2ddb.scope\n");
+			"NAME=prod-db\nSCOPE=machine-prod\\\\x2ddb.scope\n") &&
+	     /*
+	      * systemd >= 258: machines users registered with the system
+	      * machined, as it records them.  And libvirt's: machined's
+	      * own scope, root's but delegated.
+	      */
+	     !chown(AT(13), 1000, 1000) && !chown(AT(14), 1000, 1000) &&
+	     write_file(fpath(path, "%s/prod-db-7", machines),
+			"NAME=prod-db-7\nSCOPE=user@1000.service\n"
+			"SUBGROUP=app.slice/vm.scope\nUID=1000\n") &&
+	     write_file(fpath(path, "%s/prod-db-8", machines),
+			"NAME=prod-db-8\nSCOPE=session-3.scope\nUID=1000\n") &&
+	     write_file(fpath(path, "%s/rl", machines),
+			"NAME=rl\nSCOPE=rootless.scope\n") &&
+	     !setxattr(AT(19), "trusted.delegate", "1", 1, 0) &&
+	     write_file(fpath(path, "%s/qemu-7-vm", machines),
+			"NAME=qemu-7-vm\nSCOPE=machine-qemu\\\\x2d7\\\\x2dvm.scope\n");
 #undef AT
 	if (!ok) {
 		for (i = 0; i < N_TRUST; i++)
@@ -494,6 +536,14 @@ static void test_delegation(struct fixture *f)
 		batch, 1, 1);
 	expect1("{\"xattr\": {\"user.vpmu.tenant\": \"acme\"}, \"untrusted_xattrs\": true}",
 		"/acme.slice/user@1000.service/machine-prod\\x2ddb.scope", 1, 1);
+	/* Machines users registered name no VM; root's delegated ones do. */
+	expect1("{\"machine\": \"prod-db*\"}", dirs[14], -1, 0);
+	expect1("{\"machine\": \"prod-db*\"}", dirs[17], -1, 0);
+	expect1("{\"unit\": \"session-3.scope\"}", dirs[17], 1, 3);
+	expect1("{\"machine\": \"rl\"}", dirs[7], -1, 0);
+	expect1("{\"machine\": \"qemu-7-vm\"}", dirs[19], 1, 2);
+	expect_ignored(dirs[14],
+		       "machine \"prod-db-7\": its unit \"user@1000.service\" is a user's service manager (user@*.service), where users may register machines");
 	cg_root = fake_root;
 }
 

@@ -2,8 +2,9 @@
 /*
  * test_perms: policy files must be root's and writable by root only, as
  * must every directory above them and every symlink hop (daemon/perms.c),
- * as root on the host.  Trees are made under /run (root's, mode 0755),
- * since a directory in /tmp is below a world-writable one.
+ * as root on the host, and tenants.d's listing, which removes tenants, must
+ * be as root's (daemon/tenant_files.c).  Trees are made under /run (root's,
+ * mode 0755), since a directory in /tmp is below a world-writable one.
  */
 #include <errno.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "perms.h"
+#include "tenant_files.h"
 #include "../lib/tap.h"
 
 static char top[] = "/run/vpmu-perms-XXXXXX";
@@ -54,6 +56,33 @@ static void expect(const char *rel, bool want, const char *msg)
 	diag_free(&d);
 }
 
+/*
+ * tenant_files_list(@rel) succeeds (@want) with the names @names (joined
+ * by ' '), or fails with @msg in its one message.
+ */
+static void expect_list(const char *rel, bool want, const char *what)
+{
+	char **names, got[256] = "";
+	struct diag d;
+	size_t n, i;
+	int rc;
+
+	diag_init(&d);
+	rc = tenant_files_list(at(rel), &names, &n, &d);
+	for (i = 0; !rc && i < n; i++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
+			 i ? " " : "", names[i]);
+	if (!tap_check(want ? !rc && !d.n && !strcmp(got, what) :
+			      rc && d.n == 1 && strstr(d.msgs[0], what),
+		       "list %s: %s: %s", rel, want ? "listed" : "refused",
+		       what))
+		tap_diag("  got %d (%s), %s", rc, got,
+			 d.n ? d.msgs[0] : "no message");
+	if (!rc)
+		tenant_files_free(names, n);
+	diag_free(&d);
+}
+
 int main(void)
 {
 	char cmd[PATH_MAX + 16];
@@ -61,7 +90,7 @@ int main(void)
 
 	if (geteuid())
 		tap_skip_all("not root: cannot chown the test files");
-	tap_plan(12);
+	tap_plan(19);
 	if (!mkdtemp(top))
 		tap_bail("mkdtemp %s: %s", top, strerror(errno));
 	umask(022);
@@ -90,6 +119,21 @@ int main(void)
 	expect("d/to-usr.json", false, "owned by uid 1000");
 	expect("d/via-gw.json", false, "mode 0775");
 	expect("d/missing.json", false, "No such file");
+
+	/* Listings: a missing name must be root's doing to be believed. */
+	ok = !mkdir(at("l"), 0755) && put("l/a.json", 0644, 0) &&
+	     put("usr/u.json", 0644, 0) && !mkdir(at("gw/sub"), 0755) &&
+	     !symlink("gone/b.json", at("l/b.json")) &&
+	     !symlink("usr", at("usr-link")) &&
+	     !mkdir(at("l2"), 0755) && put("l2/a.json", 0644, 0) &&
+	     !symlink("../usr/gone.json", at("l2/u.json"));
+	tap_check(ok, "tenants.d trees made");
+	expect_list("l", true, "a.json");
+	expect_list("usr", false, "usr: owned by uid 1000");
+	expect_list("gw", false, "gw: writable by group or others");
+	expect_list("gw/sub", false, "gw: writable by group or others");
+	expect_list("usr-link", false, "usr: owned by uid 1000");
+	expect_list("l2", false, "usr: owned by uid 1000");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
 	if (system(cmd))
 		tap_diag("could not remove %s", top);

@@ -1204,23 +1204,23 @@ static void test_config(void)
 
 	/* Missing: fine when optional, an error otherwise. */
 	snprintf(name, sizeof(name), "%s/none.json", tmpdir);
-	tap_check(config_load(name, true, &c, &d) && !diag_count(&d) &&
+	tap_check(config_check(name, true, &c, &d) && !diag_count(&d) &&
 			  config_eq(&c, &want),
-		  "config_load: an optional missing file means the defaults");
-	ok = !config_load(name, false, &c, &d);
+		  "config_check: an optional missing file means the defaults");
+	ok = !config_check(name, false, &c, &d);
 	snprintf(msg, sizeof(msg), "%s: cannot open: %s", name,
 		 strerror(ENOENT));
 	if (!tap_check(ok && d.n == 1 && !strcmp(d.msgs[0], msg) &&
 			       config_eq(&c, &want),
-		       "config_load: a required missing file"))
+		       "config_check: a required missing file"))
 		dump_diag(&d);
 	diag_free(&d);
 	/* A directory is an error even when optional. */
-	ok = !config_load(tmpdir, true, &c, &d);
+	ok = !config_check(tmpdir, true, &c, &d);
 	snprintf(msg, sizeof(msg), "%s: not a regular file", tmpdir);
 	if (!tap_check(ok && d.n == 1 && !strcmp(d.msgs[0], msg) &&
 			       config_eq(&c, &want),
-		       "config_load: a directory"))
+		       "config_check: a directory"))
 		dump_diag(&d);
 	diag_free(&d);
 
@@ -1240,8 +1240,8 @@ static void test_config(void)
 		   "  \"cgroup_root\": \"/c\",\n"
 		   "  \"machines_dir\": \"/d\"\n"
 		   "}\n");
-	ok = config_load(path, false, &c, &d);
-	if (!tap_check(ok && !diag_count(&d), "config_load: every key"))
+	ok = config_check(path, false, &c, &d);
+	if (!tap_check(ok && !diag_count(&d), "config_check: every key"))
 		dump_diag(&d);
 	tap_check(c.default_action == VPMU_ALLOW &&
 			  !strcmp(c.default_tenant, "fallback") &&
@@ -1253,37 +1253,37 @@ static void test_config(void)
 			  !strcmp(c.state_dir, "/b") &&
 			  !strcmp(c.cgroup_root, "/c") &&
 			  !strcmp(c.machines_dir, "/d"),
-		  "config_load: every key overrides its default");
+		  "config_check: every key overrides its default");
 
 	/* Over a loaded config: only the keys given change. */
 	want = c;
 	path = put("some.json",
 		   "{\"default_tenant\": null, \"audit\": \"none\", \"denials_per_sec\": 0, \"target\": \"ARM64\"}");
-	ok = config_load(path, true, &c, &d);
+	ok = config_check(path, true, &c, &d);
 	want.default_tenant[0] = 0;
 	want.audit = VPMU_AUDIT_NONE;
 	want.denials_per_sec = 0;
 	want.target = VPMU_TARGET_ARM64;
 	if (!tap_check(ok && !diag_count(&d) && config_eq(&c, &want),
-		       "config_load: null clears default_tenant; other keys keep their values"))
+		       "config_check: null clears default_tenant; other keys keep their values"))
 		dump_diag(&d);
 	path = put("auto.json", "{\"target\": \"auto\"}");
-	ok = config_load(path, true, &c, &d);
+	ok = config_check(path, true, &c, &d);
 	if (host >= 0) {
 		want.target = host;
 		tap_check(ok && !diag_count(&d) && config_eq(&c, &want),
-			  "config_load: target auto is the host's");
+			  "config_check: target auto is the host's");
 	} else {
 		snprintf(msg, sizeof(msg),
 			 "%s:1:12: \"target\": \"auto\", but this host's CPU is not one of \"arm64\", \"x86-intel\" or \"x86-amd\"",
 			 path);
 		tap_check(!ok && d.n == 1 && !strcmp(d.msgs[0], msg),
-			  "config_load: target auto on an unknown host");
+			  "config_check: target auto on an unknown host");
 	}
 	diag_free(&d);
 	path = put("empty.json", "{}");
-	tap_check(config_load(path, false, &c, &d) && config_eq(&c, &want),
-		  "config_load: {} changes nothing");
+	tap_check(config_check(path, false, &c, &d) && config_eq(&c, &want),
+		  "config_check: {} changes nothing");
 
 	/* Bad files: exact messages, and the config untouched. */
 	for (i = 0; i < ARRAY_SIZE(bad_configs); i++) {
@@ -1292,7 +1292,7 @@ static void test_config(void)
 		snprintf(name, sizeof(name), "bad-%02zu.json", i);
 		path = put(name, b->text);
 		before = c;
-		ok = !config_load(path, false, &c, &d);
+		ok = !config_check(path, false, &c, &d);
 		tap_check(ok && config_eq(&c, &before) &&
 				  !memcmp(&c, &before, sizeof(c)),
 			  "bad config %zu: refused, config unchanged", i);
@@ -1323,13 +1323,13 @@ static void test_config(void)
 	snprintf(big + i + n, 64, "\"}");
 	path = put("long.json", big);
 	before = c;
-	ok = !config_load(path, false, &c, &d);
+	ok = !config_check(path, false, &c, &d);
 	snprintf(msg, sizeof(msg),
 		 "%s:1:13: \"pin_dir\" is too long (at most %d bytes)", path,
 		 PATH_MAX - 1);
 	if (!tap_check(ok && d.n == 1 && !strcmp(d.msgs[0], msg) &&
 			       config_eq(&c, &before),
-		       "config_load: a path too long"))
+		       "config_check: a path too long"))
 		dump_diag(&d);
 	diag_free(&d);
 	free(big);
@@ -1337,18 +1337,18 @@ static void test_config(void)
 	/* Errors accumulate after a previous file's. */
 	diag_file(&d, "earlier", "something");
 	path = put("bad-again.json", "{\"audit\": 1}");
-	ok = !config_load(path, false, &c, &d);
+	ok = !config_check(path, false, &c, &d);
 	snprintf(msg, sizeof(msg),
 		 "%s:1:11: \"audit\" must be a string, not a number", path);
 	tap_check(ok && d.n == 2 && !strcmp(d.msgs[1], msg) &&
 			  config_eq(&c, &before),
-		  "config_load: fails on its own errors, not earlier ones");
+		  "config_check: fails on its own errors, not earlier ones");
 	diag_free(&d);
 	diag_file(&d, "earlier", "something");
-	tap_check(config_load(put("ok.json", "{\"audit\": \"all\"}"), false, &c,
+	tap_check(config_check(put("ok.json", "{\"audit\": \"all\"}"), false, &c,
 			      &d) &&
 			  c.audit == VPMU_AUDIT_ALL,
-		  "config_load: succeeds despite earlier errors in @d");
+		  "config_check: succeeds despite earlier errors in @d");
 	diag_free(&d);
 }
 

@@ -13,7 +13,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 ctl=$O/daemon/x86_64/vpmuctl
-plan=16
+plan=20
 skip_all()
 {
 	echo "1..0 # SKIP $1"
@@ -152,6 +152,20 @@ check "an unknown cgroup: exit 1, named, escaped" \
 	eval '[[ $rc == 1 ]] && has "$err" "no cgroup \"/acme.slice/no-such\\x1b[2J.scope\" in $cg" &&
 	[[ -z $out ]]'
 
+# A cgroup name with a terminal escape, DEL, a byte that is no UTF-8 and
+# a C1 control: --json is valid UTF-8 JSON with them as \uXXXX.
+odd=$'/acme.slice/vm\e[2J\x7f\xff\xc2\x85.scope'
+mkdir "$cg$odd"
+run --json match --cgroup "$odd"
+check "--json: control characters and bytes that are no UTF-8 escaped" \
+	eval '[[ $rc == 0 ]] && python3 -c "
+import json, sys
+raw = sys.stdin.buffer.read()
+assert not any(b in raw for b in (b\"\x1b\", b\"\x7f\", b\"\xff\", b\"\xc2\x85\")), raw
+o = json.loads(raw.decode(\"utf-8\"))
+assert o[\"cgroup\"] == \"/acme.slice/vm\x1b[2J\x7f\xff\x85.scope\", o
+" <<<"$out"'
+
 run match
 check "no --cgroup: usage, exit 2" eval '[[ $rc == 2 ]] && has "$err" "usage: vpmuctl match"'
 run match --cgroup /acme.slice/../tie.slice
@@ -171,6 +185,33 @@ out=$(setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin \
 rc=$? err=$(cat "$tmp/err")
 check "without CAP_SYS_ADMIN: \"trusted_xattrs_readable\": false" \
 	eval '[[ $rc == 0 ]] && has "$out" "\"trusted_xattrs_readable\":false"'
+
+# A broken tenant file falls back to its good copy, if that is root's.
+tenant gc '{ "priority": 200, "match": [{ "slice": "acme.slice" }'
+mkdir -m 700 "$tmp/state/good"
+printf '{ "priority": 200, "match": [{ "slice": "acme.slice" }] }\n' >"$tmp/state/good/gc.json"
+chmod 600 "$tmp/state/good/gc.json"
+run match --cgroup /acme.slice/vm-1.scope
+check "a broken file: its root-only good copy is used" \
+	eval '[[ $rc == 0 ]] && has "$out" "tenant:  gc" &&
+	has "$err" "gc.json: rejected; the daemon uses its last good version"'
+chmod 666 "$tmp/state/good/gc.json"
+run match --cgroup /acme.slice/vm-1.scope
+check "a good copy others may write: not used, and why" \
+	eval '[[ $rc == 0 ]] && has "$out" "tenant:  acme" &&
+	has "$err" "good/gc.json: not used: $tmp/state/good/gc.json: writable by group or others (mode 0666)" &&
+	has "$err" "gc.json: rejected and no good version known"'
+rm "$tmp/tenants.d/gc.json"
+
+# tenants.d not root's: its listing (which removes tenants) is not
+# believed; the daemon freezes, and match says so.
+chown 1000 "$tmp/tenants.d"
+run match --cgroup /acme.slice/vm-1.scope
+check "tenants.d owned by uid 1000: exit 1, why, the daemon keeps its tenants" \
+	eval '[[ $rc == 1 ]] && [[ -z $out ]] &&
+	has "$err" "tenants.d: owned by uid 1000, not root" &&
+	has "$err" "the daemon keeps the tenants it had"'
+chown 0 "$tmp/tenants.d"
 
 ((n == plan)) || { echo "# ran $n checks, planned $plan"; failed=1; }
 exit $failed

@@ -346,12 +346,12 @@ bpftool map update pinned $OLD/config key 0 0 0 0 \
 	value 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
 bpftool map create $OLD/vpmu_engine type array key 4 value 4 entries 1 name old_link
 bpftool map create $OLD/policies type array key 4 value 4 entries 1 name policies
-cat >$T/old.json <<JSON
+cat >$ETC/old.json <<JSON
 { "pin_dir": "$OLD", "state_dir": "$T/old-state" }
 JSON
-check "vpmu-policyd --config $T/old.json --oneshot 2>$T/old.err; [ \$? = 78 ] &&
+check "vpmu-policyd --config $ETC/old.json --oneshot 2>$T/old.err; [ \$? = 78 ] &&
 	grep -q 'has ABI 1, this daemon 3: stop its VMs. policy with .vpmuctl unpin. first' $T/old.err" \
 	"an engine pinned by ABI 1 is refused by its version, with the way out (exit 78)"
-check "vpmuctl --config $T/old.json unpin && [ ! -e $OLD ]" \
+check "vpmuctl --config $ETC/old.json unpin && [ ! -e $OLD ]" \
 	"vpmuctl unpin removes the old engine's pins, ABI 1's policies map too"
 exit $failed
