@@ -27,9 +27,29 @@ static void fmt_time(__u64 ns, char *buf, size_t len)
 		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* The tenants running their last good policy, comma-separated. */
+static void degraded_tenants(const struct engine *e, char *buf, size_t len)
+{
+	__u32 key, next, *prev = NULL;
+	struct vpmu_tenant info;
+	size_t used = 0;
+
+	buf[0] = 0;
+	while (!bpf_map_get_next_key(e->map_fd[EM_TENANTS], prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(e->map_fd[EM_TENANTS], &key, &info) ||
+		    !(info.state & VPMU_TENANT_DEGRADED))
+			continue;
+		info.name[sizeof(info.name) - 1] = 0;
+		used += snprintf(buf + used, used < len ? len - used : 0,
+				 "%s%s", used ? "," : "", info.name);
+	}
+}
+
 int ctl_status(struct ctl *c)
 {
-	char names[16][64], started[32], reloaded[32], dflt[64];
+	char names[16][64], started[32], reloaded[32], dflt[64], degraded[1024];
 	struct vpmu_daemon st = { 0 };
 	struct vpmu_config cfg = { 0 };
 	struct engine e;
@@ -46,6 +66,7 @@ int ctl_status(struct ctl *c)
 	fmt_time(st.started_ns, started, sizeof(started));
 	fmt_time(st.reloaded_ns, reloaded, sizeof(reloaded));
 	ctl_tenant_name(&e, cfg.default_policy_id, dflt, sizeof(dflt));
+	degraded_tenants(&e, degraded, sizeof(degraded));
 
 	if (c->json) {
 		printf("{\"daemon\":{\"running\":%s,\"pid\":%d,\"started\":",
@@ -53,8 +74,11 @@ int ctl_status(struct ctl *c)
 		ctl_json_str(stdout, started);
 		printf(",\"reloads\":%u,\"last_reload\":", st.reloads);
 		ctl_json_str(stdout, reloaded);
-		printf(",\"tenants\":%u,\"rejected\":%u,\"vms\":%u},",
+		printf(",\"tenants\":%u,\"rejected\":%u,\"vms\":%u,\"degraded\":",
 		       st.tenants, st.broken, st.vms);
+		/* Tenant names are the files' "name": root's, but quoted. */
+		ctl_json_str(stdout, degraded);
+		printf("},");
 		printf("\"engine\":{\"pin_dir\":");
 		ctl_json_str(stdout, c->cfg.pin_dir);
 		printf(",\"abi\":%u,\"default_action\":\"%s\",\"default_tenant\":",
@@ -84,6 +108,9 @@ int ctl_status(struct ctl *c)
 		printf("reloads:   %u, last %s\n", st.reloads, reloaded);
 		printf("tenants:   %u (%u files rejected)\n", st.tenants,
 		       st.broken);
+		if (degraded[0])
+			printf("degraded:  %s (running their last good policy)\n",
+			       degraded);
 		printf("VMs:       %u\n", st.vms);
 		printf("engine:    %s (ABI %u), host default %s%s%s, audit %s\n",
 		       c->cfg.pin_dir, cfg.abi_version,

@@ -27,6 +27,26 @@ static struct row *row_of(struct row *rows, size_t n, __u64 id)
 	return NULL;
 }
 
+/*
+ * What applies to the VM: enforced (its tenant's current policy),
+ * degraded (its tenant's last good policy: the file is rejected or the
+ * new version not published yet), host-default, or pending (nothing
+ * counts until the daemon classifies it).
+ */
+static const char *vm_state(const struct engine *e, const struct row *r)
+{
+	struct vpmu_tenant info;
+
+	if (!r->classified || r->pol.policy_id == VPMU_POLICY_PENDING)
+		return "pending";
+	if (r->pol.flags & VPMU_VM_DEFAULT)
+		return "host-default";
+	if (!bpf_map_lookup_elem(e->map_fd[EM_TENANTS], &r->pol.policy_id,
+				 &info) && (info.state & VPMU_TENANT_DEGRADED))
+		return "degraded";
+	return "enforced";
+}
+
 int ctl_vms(struct ctl *c)
 {
 	struct vpmu_vm_found *found = NULL;
@@ -69,8 +89,9 @@ int ctl_vms(struct ctl *c)
 	if (c->json)
 		printf("[");
 	else
-		printf("%-6s %-7s %-40s %-16s %-6s %10s %10s\n", "VM", "PID",
-		       "CGROUP", "TENANT", "POLICY", "ALLOWED", "DENIED");
+		printf("%-6s %-7s %-40s %-16s %-6s %10s %10s  %s\n", "VM", "PID",
+		       "CGROUP", "TENANT", "POLICY", "ALLOWED", "DENIED",
+		       "STATE");
 	for (i = 0; i < n; i++) {
 		struct row *r = &rows[i];
 
@@ -89,22 +110,22 @@ int ctl_vms(struct ctl *c)
 			ctl_json_str(stdout, path ? path : "");
 			printf(",\"tenant\":");
 			ctl_json_str(stdout, tenant);
-			printf(",\"policy\":%u,\"tie\":%s,\"allowed\":%llu,\"denied\":%llu}",
+			printf(",\"policy\":%u,\"tie\":%s,\"allowed\":%llu,\"denied\":%llu,\"state\":\"%s\"}",
 			       r->classified && r->pol.policy_id != VPMU_POLICY_PENDING ?
 			       r->pol.policy_id : 0,
 			       r->pol.flags & VPMU_VM_TIE ? "true" : "false",
 			       (unsigned long long)r->allowed,
-			       (unsigned long long)r->denied);
+			       (unsigned long long)r->denied, vm_state(&e, r));
 		} else {
 			/* Delegates name cgroups: show, do not obey. */
-			printf("%-6llu %-7d %-40s %-16s %-6u %10llu %10llu\n",
+			printf("%-6llu %-7d %-40s %-16s %-6u %10llu %10llu  %s\n",
 			       (unsigned long long)r->vm.vm_id, r->vm.tgid,
 			       path ? esc(shown, sizeof(shown), path) : "(gone)",
 			       tenant,
 			       r->classified && r->pol.policy_id != VPMU_POLICY_PENDING ?
 			       r->pol.policy_id : 0,
 			       (unsigned long long)r->allowed,
-			       (unsigned long long)r->denied);
+			       (unsigned long long)r->denied, vm_state(&e, r));
 		}
 		free(path);
 	}

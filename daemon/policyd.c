@@ -37,6 +37,7 @@ struct loop {
 	struct ring_buffer *rb;
 	sd_event *ev;
 	sd_event_source *reload_timer;
+	bool retry_full;		/* the timer's next reload is a full one */
 	sd_event_source *inotify;
 	bool oneshot;
 };
@@ -85,6 +86,8 @@ static void watch_tenants(struct loop *l)
 			l->d.cfg.tenants_dir);
 }
 
+static void schedule_retry(struct loop *l);
+
 static void reload(struct loop *l, bool config)
 {
 	char dir[PATH_MAX];
@@ -92,9 +95,13 @@ static void reload(struct loop *l, bool config)
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
 		   (unsigned long long)now_us(CLOCK_MONOTONIC));
 	memcpy(dir, l->d.cfg.tenants_dir, sizeof(dir));
+	l->d.retry = false;
 	tenants_reload(&l->d, config);
 	if (strcmp(dir, l->d.cfg.tenants_dir))
 		watch_tenants(l);
+	/* A policy that failed to publish: try again, not only on the next edit. */
+	if (l->d.retry)
+		schedule_retry(l);
 	sd_notify(0, "READY=1");
 }
 
@@ -106,13 +113,17 @@ static int on_reload_timer(sd_event_source *s, uint64_t usec, void *ud)
 
 	(void)s;
 	(void)usec;
-	if (watch_take(&l->w, &names, &n)) {
+	if (watch_take(&l->w, &names, &n) || l->retry_full) {
+		l->retry_full = false;
 		reload(l, false);
 		return 0;
 	}
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
 		   (unsigned long long)now_us(CLOCK_MONOTONIC));
+	l->d.retry = false;
 	tenants_reload_files(&l->d, names, n);
+	if (l->d.retry)
+		schedule_retry(l);
 	sd_notify(0, "READY=1");
 	for (i = 0; i < n; i++)
 		free(names[i]);
@@ -126,6 +137,21 @@ static void schedule_reload(struct loop *l)
 
 	sd_event_now(l->ev, CLOCK_MONOTONIC, &now);
 	sd_event_source_set_time(l->reload_timer, now + RELOAD_DELAY_US);
+	sd_event_source_set_enabled(l->reload_timer, SD_EVENT_ONESHOT);
+}
+
+/* A publish failed: reload everything again in RETRY_DELAY_US. */
+#define RETRY_DELAY_US (2 * 1000000ULL)
+
+static void schedule_retry(struct loop *l)
+{
+	uint64_t now;
+
+	log_msg(LOG_WARNING, "a policy could not be published; retrying in %llu s",
+		RETRY_DELAY_US / 1000000ULL);
+	l->retry_full = true;
+	sd_event_now(l->ev, CLOCK_MONOTONIC, &now);
+	sd_event_source_set_time(l->reload_timer, now + RETRY_DELAY_US);
 	sd_event_source_set_enabled(l->reload_timer, SD_EVENT_ONESHOT);
 }
 

@@ -24,6 +24,15 @@ struct tenant_slot {
 	bool broken;			/* the file as it is now is rejected */
 	bool changed;			/* publish at the end of this reload */
 	bool seen;			/* still in the directory */
+	/*
+	 * The accepted text not saved as the good copy yet: saved once its
+	 * policy is published, so a failed publish never leaves a good copy
+	 * the engine does not run.
+	 */
+	char *unsaved;
+	size_t unsaved_len;
+	bool publish_failed;
+	uint8_t state_written;		/* VPMU_TENANT_* last written */
 };
 
 struct vm_entry {
@@ -55,6 +64,15 @@ struct policyd {
 	 * keep the entries they have until a listing succeeds.
 	 */
 	bool frozen;
+	/*
+	 * Files rejected with no good version known: their tenants are
+	 * unknown, so a VM that matches no known tenant may be theirs and
+	 * stays pending rather than get the host default.
+	 */
+	size_t unknown_tenants;
+	/* A publish failed: the event loop reloads again shortly. */
+	bool retry;
+	uint32_t publish_failures;
 	struct vm_entry *vms;
 	size_t nvms;
 	struct ratelimit denial_log;

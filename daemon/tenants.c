@@ -241,8 +241,10 @@ static void read_slot(struct policyd *d, struct tenant_slot *s)
 	}
 	if (!t)
 		goto bad;
-	save_good(d, s->file, text, len);
-	free(text);
+	/* Saved as the good copy once published (finish_reload). */
+	free(s->unsaved);
+	s->unsaved = text;
+	s->unsaved_len = len;
 	if (s->broken)
 		log_msg(LOG_NOTICE, "%s: accepted again", ESC(path));
 	if (s->t) {
@@ -320,6 +322,31 @@ static int publish(struct policyd *d, struct tenant_slot *s)
 		s->t->name, id, s->t->nr,
 		s->t->default_action == VPMU_ALLOW ? "allow" : "deny");
 	return 0;
+}
+
+/* The tenant's state in the pinned tenants map, for vpmuctl. */
+static void write_state(struct policyd *d, struct tenant_slot *s)
+{
+	uint8_t state = s->t && (s->broken || s->publish_failed) ?
+			VPMU_TENANT_DEGRADED : 0;
+	struct vpmu_tenant info;
+	uint32_t id;
+
+	if (!s->t || state == s->state_written)
+		return;
+	id = tenant_id_of(d, s->t->name, false);
+	if (id == VPMU_POLICY_NONE ||
+	    bpf_map_lookup_elem(d->eng.map_fd[EM_TENANTS], &id, &info))
+		return;
+	info.state = state;
+	if (!bpf_map_update_elem(d->eng.map_fd[EM_TENANTS], &id, &info,
+				 BPF_ANY))
+		s->state_written = state;
+	if (state)
+		log_msg(LOG_WARNING,
+			"tenant %s: degraded: %s; its last good policy stays in force",
+			s->t->name, s->broken ? "its file is rejected" :
+			"its new version is not published yet");
 }
 
 /* Write the engine's config; 1 if it changed (the VMs must re-ask). */
@@ -406,6 +433,7 @@ static int finish_reload(struct policyd *d)
 		good_copy_path(d, s->file, path);
 		unlink(path);
 		tenant_free(s->t);
+		free(s->unsaved);
 		strmap_del(&d->slot_by_file, s->file);
 		d->maybe_stale = true;
 		d->slots[i] = d->slots[--d->nslots];
@@ -419,10 +447,28 @@ static int finish_reload(struct policyd *d)
 
 		if (s->broken)
 			broken++;
-		if (s->t && s->changed && !publish(d, s)) {
-			s->changed = false;
-			changed++;
+		if (!s->t || !s->changed)
+			continue;
+		if (publish(d, s)) {
+			/* Kept changed: published by the retry. */
+			s->publish_failed = true;
+			d->publish_failures++;
+			d->retry = true;
+			continue;
 		}
+		s->publish_failed = false;
+		s->changed = false;
+		changed++;
+		if (s->unsaved) {
+			save_good(d, s->file, s->unsaved, s->unsaved_len);
+			free(s->unsaved);
+			s->unsaved = NULL;
+		}
+	}
+	d->unknown_tenants = 0;
+	for (i = 0; i < d->nslots; i++) {
+		d->unknown_tenants += d->slots[i].broken && !d->slots[i].t;
+		write_state(d, &d->slots[i]);
 	}
 	/* A new host default (action or tenant) changes verdicts too. */
 	if (apply_config(d) > 0)

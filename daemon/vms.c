@@ -68,6 +68,10 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 		}
 		if (tie)
 			val.flags |= VPMU_VM_TIE;
+	} else if (d->unknown_tenants) {
+		/* A rejected file's tenant, unknown, may be this VM's. */
+		why = "no known tenant matches, and a tenant file is rejected with no good version";
+		val.policy_id = VPMU_POLICY_PENDING;
 	} else {
 		/* 0: the engine's host default (config.default_policy_id). */
 		val.flags |= VPMU_VM_DEFAULT;

@@ -53,8 +53,15 @@ struct vpmu_tenant {
 	__s64 priority;
 	__u8 default_action;
 	__u8 flags;		/* the policy header's */
-	__u8 pad[6];
+	__u8 state;		/* VPMU_TENANT_* */
+	__u8 pad[5];
 };
+
+/*
+ * The tenant runs its last good policy: its file as it is now is rejected,
+ * or its newest version could not be published yet (retried).
+ */
+#define VPMU_TENANT_DEGRADED	(1u << 0)
 
 /* daemon[0]: the running daemon's state, for vpmuctl status. */
 struct vpmu_daemon {

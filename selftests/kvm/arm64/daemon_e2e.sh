@@ -15,7 +15,7 @@
 # vpmuctl vms lists every VM under the right tenant.  Last, an engine
 # pinned by another ABI version is refused by that version, and unpinned.
 echo "TAP version 13"
-echo "1..54"
+echo "1..60"
 n=0 failed=0
 ok()
 {
@@ -53,7 +53,7 @@ cat >$ETC/vpmu-policyd.json <<'JSON'
 	"comment": "end-to-end test: deny what no tenant allows",
 	"default_action": "deny",
 	"audit": "denials",
-	"state_dir": "/tmp/e2e/state"
+	"state_dir": "/run/vpmu-e2e-state"
 }
 JSON
 deny_a()
@@ -167,6 +167,12 @@ check "vpmuctl status | grep -q '1 files rejected'" "vpmuctl status counts the r
 touch $T/a/go.1 $T/b/go.1
 check "[ '$(slice a 1)' = 0 ]" "slice 1: A's old policy still denies"
 check "[ '$(slice b 1)' = '$exact' ]" "slice 1: B is untouched"
+check "vpmuctl status | grep -q '^degraded:  a '" \
+	"vpmuctl status: tenant a is degraded (running its last good policy)"
+check "vpmuctl vms | grep -E 'tenant-a.slice/vm-a.scope +a .* degraded$'" \
+	"vpmuctl vms: A's VM is degraded"
+check "vpmuctl vms | grep -E 'tenant-b.slice/vm-b.scope +b .* enforced$'" \
+	"vpmuctl vms: B's VM is enforced"
 
 # A good edit: allowed from the next slice.
 r=$(reloads)
@@ -174,6 +180,8 @@ allow_a
 check "wait_reload $r" "editing a.json to allow reloads"
 touch $T/a/go.2 $T/b/go.2
 check "[ '$(slice a 2)' = '$exact' ]" "slice 2: A's guest now counts exactly"
+check "! vpmuctl status | grep -q '^degraded:' && vpmuctl vms | grep -E 'tenant-a.slice/vm-a.scope +a .* enforced$'" \
+	"accepted again: tenant a is no longer degraded"
 
 # Deny again, make the host default permissive (to show that a VM nobody
 # classified does not get it), then SIGKILL the daemon: the pinned engine
@@ -309,6 +317,28 @@ rm $ETC/tenants.d/q.json
 host_default deny
 wait $vms
 vpmuctl vms | sed 's/^/# /'
+
+# A new tenant file that is rejected and has no good version: its tenant
+# is unknown, so a VM no known tenant matches may be its VM and stays
+# pending (not the host default) until the file is fixed or removed.
+mkdir -p $CG/other.slice/vm-e.scope $T/e
+r=$(reloads)
+printf '{ "match": { "slice": "other.slice" }, "default": "allow", "deny": [ "NO_SUCH" ] }\n' \
+	>$ETC/tenants.d/x.json
+wait_reload $r
+sh -c "echo \$\$ >$CG/other.slice/vm-e.scope/cgroup.procs && exec /tests/tools/vm_count 2 $T/e" \
+	>$T/e.out 2>&1 &
+vm_e=$!
+slice e 0 >/dev/null
+check "vpmuctl vms | grep -E 'other.slice/vm-e.scope +\(pending\) .* pending$'" \
+	"a VM no known tenant matches stays pending while a tenant file is rejected with no good version"
+r=$(reloads)
+rm $ETC/tenants.d/x.json
+wait_reload $r
+check "vpmuctl vms | grep -E 'other.slice/vm-e.scope +\(host default\) .* host-default$'" \
+	"once that file is removed, it gets the host default"
+touch $T/e/go.1
+wait $vm_e
 
 # tenants.d missing (a mount gone, a directory being replaced): frozen,
 # not empty.
