@@ -17,7 +17,7 @@ struct ctl {
 	char **argv;		/* the command's own arguments */
 };
 
-/* Open the pinned engine, or print why not and return nonzero. */
+/* Open the pinned engine read-only, or print why not and return nonzero. */
 int ctl_open_engine(struct ctl *c, struct engine *e);
 /* Whether an engine is pinned; if not, says so on stderr. */
 bool ctl_engine_pinned(struct ctl *c);

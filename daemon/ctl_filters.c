@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "ctl.h"
@@ -78,6 +79,61 @@ int ctl_reload(struct ctl *c)
 	return 1;
 }
 
+/* The struct type of struct_ops map @map, from the object's BTF. */
+static const char *struct_ops_type(struct bpf_object *obj,
+				   struct bpf_map *map)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *t;
+	__u32 i, n;
+
+	if (!btf)
+		return NULL;
+	/* The map is the variable of that name in .struct_ops[.link]. */
+	n = btf__type_cnt(btf);
+	for (i = 1; i < n; i++) {
+		t = btf__type_by_id(btf, i);
+		if (!btf_is_var(t) ||
+		    strcmp(btf__name_by_offset(btf, t->name_off),
+			   bpf_map__name(map)))
+			continue;
+		t = btf__type_by_id(btf, btf__resolve_type(btf, t->type));
+		return t && btf_is_struct(t) ?
+		       btf__name_by_offset(btf, t->name_off) : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Only kvm_pmu_policy_ops: vpmuctl runs as root, and attaching is
+ * loading; it must not register a TCP congestion control, a scheduler
+ * or any other struct_ops someone passes it.  Checked before loading.
+ */
+static bool only_pmu_policies(struct bpf_object *obj, const char *path)
+{
+	struct bpf_map *map;
+	const char *type;
+	int n = 0;
+
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS)
+			continue;
+		type = struct_ops_type(obj, map);
+		if (!type || strcmp(type, "kvm_pmu_policy_ops")) {
+			fprintf(stderr,
+				"vpmuctl: %s: struct_ops map %s is of type %s, not kvm_pmu_policy_ops: not loading it\n",
+				path, bpf_map__name(map), type ? type : "(unknown)");
+			return false;
+		}
+		n++;
+	}
+	if (!n)
+		fprintf(stderr,
+			"vpmuctl: %s: no kvm_pmu_policy_ops struct_ops map in it: nothing to attach\n",
+			path);
+	return n > 0;
+}
+
 static bool is_attached(const char *name)
 {
 	char names[16][64];
@@ -96,7 +152,7 @@ int ctl_attach(struct ctl *c)
 		{ "before", required_argument, NULL, 'b' },
 		{ 0 }
 	};
-	char dir[PATH_MAX], pin[PATH_MAX + 80];
+	char dir[PATH_MAX], pin[PATH_MAX + 80], why[512];
 	const char *after = NULL, *path, *name;
 	struct bpf_object *obj;
 	struct bpf_map *map;
@@ -131,6 +187,10 @@ int ctl_attach(struct ctl *c)
 		fprintf(stderr, "vpmuctl: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
+	if (!only_pmu_policies(obj, path)) {
+		bpf_object__close(obj);
+		return 1;
+	}
 	err = bpf_object__load(obj);
 	if (err) {
 		fprintf(stderr, "vpmuctl: %s: the kernel refused it: %s\n", path,
@@ -139,7 +199,11 @@ int ctl_attach(struct ctl *c)
 		return 1;
 	}
 	snprintf(dir, sizeof(dir), "%s/filters", c->cfg.pin_dir);
-	mkdir(c->cfg.pin_dir, 0700);
+	if (engine_check_pin_dir(c->cfg.pin_dir, true, why, sizeof(why))) {
+		fprintf(stderr, "vpmuctl: %s\n", why);
+		bpf_object__close(obj);
+		return 1;
+	}
 	mkdir(dir, 0700);
 	bpf_object__for_each_map(map, obj) {
 		if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS)

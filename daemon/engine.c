@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,17 +106,14 @@ static bool has_struct_ops_type(void)
 	return found;
 }
 
-bool engine_unsupported(const char *pin_dir, char *why, size_t len)
+int engine_check_pin_dir(const char *pin_dir, bool create, char *why,
+			 size_t len)
 {
-	unsigned long long caps = effective_caps();
 	char parent[PATH_MAX], *slash;
 	struct statfs sfs;
+	struct stat st;
+	int err;
 
-	if (!(caps & (1ULL << CAP_BPF)) && !(caps & (1ULL << CAP_SYS_ADMIN))) {
-		snprintf(why, len,
-			 "missing privilege: loading the engine needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (run as root)");
-		return true;
-	}
 	snprintf(parent, sizeof(parent), "%s", pin_dir);
 	slash = strrchr(parent, '/');
 	if (slash && slash != parent)
@@ -124,8 +122,56 @@ bool engine_unsupported(const char *pin_dir, char *why, size_t len)
 		snprintf(why, len,
 			 "no BPF filesystem at %s: mount bpffs there (mount -t bpf bpf %s)",
 			 parent, parent);
+		return -ENODEV;
+	}
+	if (create && mkdir(pin_dir, 0700) && errno != EEXIST) {
+		err = -errno;
+		snprintf(why, len, "cannot create %s: %s", pin_dir,
+			 strerror(errno));
+		return err;
+	}
+	if (lstat(pin_dir, &st)) {
+		if (errno == ENOENT && !create)
+			return 0;	/* created 0700 when pinning */
+		err = -errno;
+		snprintf(why, len, "%s: %s", pin_dir, strerror(errno));
+		return err;
+	}
+	/* A symbolic link may lead anywhere, to pins someone else made. */
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(why, len,
+			 "the pin directory %s is not a directory (owner uid %u, mode %04o): not using it",
+			 pin_dir, st.st_uid, st.st_mode & 07777);
+		return -EUCLEAN;
+	}
+	if (statfs(pin_dir, &sfs) || sfs.f_type != BPF_FS_MAGIC) {
+		snprintf(why, len,
+			 "the pin directory %s is not on a BPF filesystem (owner uid %u, mode %04o): not using it",
+			 pin_dir, st.st_uid, st.st_mode & 07777);
+		return -EUCLEAN;
+	}
+	/* Whoever can write there can swap the pins the daemon adopts. */
+	if (st.st_uid != 0 || (st.st_mode & 077)) {
+		snprintf(why, len,
+			 "the pin directory %s has owner uid %u and mode %04o: it must be root's with mode 0700 (chown root %s; chmod 0700 %s, once you trust its pins; or remove them)",
+			 pin_dir, st.st_uid, st.st_mode & 07777, pin_dir,
+			 pin_dir);
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
+bool engine_unsupported(const char *pin_dir, char *why, size_t len)
+{
+	unsigned long long caps = effective_caps();
+
+	if (!(caps & (1ULL << CAP_BPF)) && !(caps & (1ULL << CAP_SYS_ADMIN))) {
+		snprintf(why, len,
+			 "missing privilege: loading the engine needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (run as root)");
 		return true;
 	}
+	if (engine_check_pin_dir(pin_dir, false, why, len))
+		return true;
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		snprintf(why, len,
 			 "no kernel BTF (/sys/kernel/btf/vmlinux): the kernel needs CONFIG_DEBUG_INFO_BTF=y");
@@ -149,6 +195,7 @@ bool engine_pinned(const char *pin_dir)
 
 int engine_pinned_u32(const char *pin_dir, enum engine_map m, __u32 *out)
 {
+	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info), zero = 0;
 	char p[PATH_MAX];
@@ -156,7 +203,7 @@ int engine_pinned_u32(const char *pin_dir, enum engine_map m, __u32 *out)
 	int fd, err = 0;
 
 	snprintf(p, sizeof(p), "%s/%s", pin_dir, engine_map_names[m]);
-	fd = bpf_obj_get(p);
+	fd = bpf_obj_get_opts(p, &ro);
 	if (fd < 0)
 		return -errno;
 	/* Its value size may be another version's: read all of it. */
@@ -204,19 +251,238 @@ static int check_pinned_abi(struct engine *e, char *why, size_t len)
 	return 0;
 }
 
-int engine_adopt(struct engine *e, const char *pin_dir, char *why, size_t len)
+/* The BTF of the kvm_pmu_policy_ops value type: vmlinux's or kvm.ko's. */
+static struct btf *ops_btf(struct btf **vmlinux, __s32 *value_id)
 {
+	const char *name = "bpf_struct_ops_kvm_pmu_policy_ops";
+	struct btf *kvm;
+
+	*vmlinux = btf__load_vmlinux_btf();
+	if (!*vmlinux)
+		return NULL;
+	*value_id = btf__find_by_name_kind(*vmlinux, name, BTF_KIND_STRUCT);
+	if (*value_id > 0)
+		return *vmlinux;
+	kvm = btf__load_module_btf("kvm", *vmlinux);
+	if (!kvm)
+		return NULL;
+	*value_id = btf__find_by_name_kind(kvm, name, BTF_KIND_STRUCT);
+	if (*value_id > 0)
+		return kvm;
+	btf__free(kvm);
+	return NULL;
+}
+
+/*
+ * The ids of the programs in struct_ops map @fd's value: the kernel
+ * reads a program's id back in the place of each function pointer.
+ */
+static int struct_ops_progs(int fd, __u32 value_size, __u32 *ids, int max)
+{
+	const struct btf_member *m;
+	const struct btf_type *t, *data = NULL;
+	struct btf *vmlinux = NULL, *btf;
+	__u32 zero = 0, off = 0, k;
+	__s32 value_id;
+	__u64 id;
+	void *value;
+	int n = 0, i;
+
+	btf = ops_btf(&vmlinux, &value_id);
+	value = calloc(1, value_size);
+	if (!btf || !value || bpf_map_lookup_elem(fd, &zero, value)) {
+		n = errno ? -errno : -ENOENT;
+		goto out;
+	}
+	t = btf__type_by_id(btf, value_id);
+	m = btf_members(t);
+	for (i = 0; i < (int)btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), "data")) {
+			off = m->offset / 8;
+			data = btf__type_by_id(btf, m->type);
+		}
+	if (!data || !btf_is_struct(data)) {
+		n = -EPROTO;
+		goto out;
+	}
+	m = btf_members(data);
+	for (i = 0; i < (int)btf_vlen(data) && n < max; i++, m++) {
+		k = btf__resolve_type(btf, m->type);
+		t = btf__type_by_id(btf, k);
+		if (!t || !btf_is_ptr(t))
+			continue;
+		t = btf__type_by_id(btf, btf__resolve_type(btf, t->type));
+		if (!t || !btf_is_func_proto(t) ||
+		    off + m->offset / 8 + sizeof(id) > value_size)
+			continue;
+		memcpy(&id, (char *)value + off + m->offset / 8, sizeof(id));
+		if (id)
+			ids[n++] = id;
+	}
+out:
+	free(value);
+	if (btf != vmlinux)
+		btf__free(btf);
+	btf__free(vmlinux);
+	return n;
+}
+
+/* Add the ids of the maps program @fd uses to @ids (*@n of @max). */
+static int prog_maps(int fd, __u32 *ids, int *n, int max, __u32 *type,
+		     char *name)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info), nr;
+
+	if (bpf_prog_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	nr = info.nr_map_ids < (__u32)(max - *n) ? info.nr_map_ids :
+						   (__u32)(max - *n);
+	*type = info.type;
+	memcpy(name, info.name, sizeof(info.name));
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = nr;
+	info.map_ids = (__u64)(unsigned long)(ids + *n);
+	len = sizeof(info);
+	if (bpf_prog_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*n += nr;
+	return 0;
+}
+
+/*
+ * Maps no engine program uses (the daemon writes them for vpmuctl): they
+ * can only be checked for their shape.
+ */
+static bool map_unused_by_progs(enum engine_map m)
+{
+	return m == EM_TENANTS || m == EM_DAEMON;
+}
+
+static bool map_shaped(int fd, enum engine_map m)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_map_get_info_by_fd(fd, &info, &len) ||
+	    strcmp(info.name, engine_map_names[m]) ||
+	    info.key_size != sizeof(__u32))
+		return false;
+	if (m == EM_TENANTS)
+		return info.type == BPF_MAP_TYPE_HASH &&
+		       info.value_size == sizeof(struct vpmu_tenant);
+	return info.type == BPF_MAP_TYPE_ARRAY && info.max_entries == 1 &&
+	       info.value_size == sizeof(struct vpmu_daemon);
+}
+
+#define MAX_USED_MAPS	256
+
+/*
+ * Someone who could write the pin directory could have replaced a pin
+ * with a map of their own: the daemon would then fill, and vpmuctl show,
+ * a map the attached engine never reads.  Trust the link (what enforces)
+ * and accept only the maps its programs use.
+ */
+static int check_pinned_set(struct engine *e, char *why, size_t len)
+{
+	struct bpf_link_info li = { 0 };
+	struct bpf_map_info mi = { 0 };
+	__u32 l = sizeof(li), progs[16], used[MAX_USED_MAPS], type, map_id;
+	char name[BPF_OBJ_NAME_LEN];
+	int np, nused = 0, i, k, fd, err;
+
+	if (bpf_link_get_info_by_fd(e->link_fd, &li, &l) ||
+	    li.type != BPF_LINK_TYPE_STRUCT_OPS) {
+		snprintf(why, len,
+			 "%s/" LINK_PIN " is not a struct_ops link: not adopting it",
+			 e->pin_dir);
+		return -EUCLEAN;
+	}
+	/*
+	 * map_id (Linux 6.4), the union's first field; older
+	 * uapi headers (the arm64 cross sysroot's) do not name it.
+	 */
+	memcpy(&map_id, (char *)&li + offsetof(struct bpf_link_info,
+					       raw_tracepoint),
+	       sizeof(map_id));
+	fd = bpf_map_get_fd_by_id(map_id);
+	if (fd < 0) {
+		err = -errno;
+		snprintf(why, len, "the struct_ops map (id %u) of %s/" LINK_PIN ": %s",
+			 map_id, e->pin_dir, strerror(errno));
+		return err;
+	}
+	l = sizeof(mi);
+	if (bpf_map_get_info_by_fd(fd, &mi, &l) ||
+	    strcmp(mi.name, LINK_PIN)) {
+		close(fd);
+		snprintf(why, len,
+			 "%s/" LINK_PIN " links struct_ops map \"%s\" (id %u), not the engine's: not adopting it",
+			 e->pin_dir, mi.name, map_id);
+		return -EUCLEAN;
+	}
+	np = struct_ops_progs(fd, mi.value_size, progs, 16);
+	close(fd);
+	if (np <= 0) {
+		snprintf(why, len,
+			 "cannot read the programs of the engine linked at %s/" LINK_PIN ": %s",
+			 e->pin_dir, strerror(np ? -np : ENOENT));
+		return np ? np : -ENOENT;
+	}
+	for (i = 0; i < np; i++) {
+		fd = bpf_prog_get_fd_by_id(progs[i]);
+		if (fd < 0)
+			continue;
+		prog_maps(fd, used, &nused, MAX_USED_MAPS, &type, name);
+		close(fd);
+	}
+	/* vpmu_refresh is pinned beside the link: it must be the engine's. */
+	if (prog_maps(e->refresh_fd, used, &nused, MAX_USED_MAPS, &type,
+		      name) || type != BPF_PROG_TYPE_SYSCALL ||
+	    strcmp(name, REFRESH_PIN)) {
+		snprintf(why, len,
+			 "%s/" REFRESH_PIN " is not the engine's refresh program: a pin was replaced; not adopting it",
+			 e->pin_dir);
+		return -EUCLEAN;
+	}
+	for (i = 0; i < EM_NR; i++) {
+		memset(&mi, 0, sizeof(mi));
+		l = sizeof(mi);
+		if (bpf_map_get_info_by_fd(e->map_fd[i], &mi, &l))
+			return -errno;
+		for (k = 0; k < nused && used[k] != mi.id; k++)
+			;
+		if (k < nused)
+			continue;
+		if (map_unused_by_progs(i) && map_shaped(e->map_fd[i], i))
+			continue;
+		snprintf(why, len,
+			 "%s/%s (map id %u) is not a map of the engine attached at %s/" LINK_PIN " (struct_ops map id %u): a pin was replaced; not adopting it (see SECURITY in vpmu-policyd(8))",
+			 e->pin_dir, engine_map_names[i], mi.id, e->pin_dir,
+			 map_id);
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
+static int adopt(struct engine *e, const char *pin_dir, __u32 file_flags,
+		 char *why, size_t len)
+{
+	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = file_flags);
 	char p[PATH_MAX];
 	int i;
 
 	init(e, pin_dir);
 	e->adopted = true;
+	i = engine_check_pin_dir(pin_dir, false, why, len);
+	if (i)
+		return i;
 	i = check_pinned_abi(e, why, len);
 	if (i)
 		return i;
 	for (i = 0; i < EM_NR; i++) {
 		pin_path(e, engine_map_names[i], p);
-		e->map_fd[i] = bpf_obj_get(p);
+		e->map_fd[i] = bpf_obj_get_opts(p, &ro);
 		if (e->map_fd[i] < 0)
 			goto fail;
 	}
@@ -228,6 +494,11 @@ int engine_adopt(struct engine *e, const char *pin_dir, char *why, size_t len)
 	e->link_fd = bpf_obj_get(p);
 	if (e->link_fd < 0)
 		goto fail;
+	i = check_pinned_set(e, why, len);
+	if (i) {
+		engine_close(e);
+		return i;
+	}
 	return 0;
 fail:
 	snprintf(why, len, "cannot open the pinned engine at %s: %s", p,
@@ -235,6 +506,17 @@ fail:
 	i = -errno;
 	engine_close(e);
 	return i;
+}
+
+int engine_adopt(struct engine *e, const char *pin_dir, char *why, size_t len)
+{
+	return adopt(e, pin_dir, 0, why, len);
+}
+
+int engine_open_rdonly(struct engine *e, const char *pin_dir, char *why,
+		       size_t len)
+{
+	return adopt(e, pin_dir, BPF_F_RDONLY, why, len);
 }
 
 static struct bpf_map *skel_map(struct vpmu_engine *s, enum engine_map m)
@@ -306,12 +588,9 @@ int engine_attach_and_pin(struct engine *e, char *why, size_t len)
 	char p[PATH_MAX];
 	int i, err;
 
-	if (mkdir(e->pin_dir, 0700) && errno != EEXIST) {
-		err = -errno;
-		snprintf(why, len, "cannot create %s: %s", e->pin_dir,
-			 strerror(errno));
+	err = engine_check_pin_dir(e->pin_dir, true, why, len);
+	if (err)
 		return err;
-	}
 	for (i = 0; i < EM_NR; i++) {
 		pin_path(e, engine_map_names[i], p);
 		err = bpf_map__pin(skel_map(s, i), p);

@@ -47,9 +47,18 @@ void engine_log_setup(void);
 unsigned long long effective_caps(void);
 
 /*
+ * Whether @pin_dir is safe to pin into and to adopt from: its parent a
+ * BPF filesystem (else -ENODEV), and it (created 0700 if @create) a
+ * directory there, root's, with no group or other access (else
+ * -EUCLEAN: whoever may write there could swap the pins).  A missing
+ * one is fine unless @create.  Why not, into @why.
+ */
+int engine_check_pin_dir(const char *pin_dir, bool create, char *why,
+			 size_t len);
+/*
  * Why this kernel cannot run the engine, into @why; false if it can.
- * Checks privilege, bpffs at the pin directory's mount, kernel BTF and the
- * kvm_pmu_policy_ops struct_ops type.
+ * Checks privilege, the pin directory (engine_check_pin_dir()), kernel
+ * BTF and the kvm_pmu_policy_ops struct_ops type.
  */
 bool engine_unsupported(const char *pin_dir, char *why, size_t len);
 /*
@@ -61,10 +70,17 @@ int engine_pinned_u32(const char *pin_dir, enum engine_map m, __u32 *out);
 bool engine_pinned(const char *pin_dir);
 /*
  * Open the pinned engine (maps, refresh program, link); -EPROTO if it
- * has another ABI version (VPMU_ABI_VERSION).
+ * has another ABI version (VPMU_ABI_VERSION).  The pin directory must
+ * pass engine_check_pin_dir(), and every pinned map must be one the
+ * programs of the pinned link's struct_ops map or the pinned refresh
+ * program use (the tenants and daemon maps, which no program uses, must
+ * have their shape): else -EUCLEAN, a pin was replaced.
  */
 int engine_adopt(struct engine *e, const char *pin_dir, char *why,
 		 size_t len);
+/* The same with the maps opened read-only (BPF_F_RDONLY): vpmuctl's view. */
+int engine_open_rdonly(struct engine *e, const char *pin_dir, char *why,
+		       size_t len);
 /* Load a new engine (not attached yet). */
 int engine_load(struct engine *e, const char *pin_dir, char *why,
 		size_t len);

@@ -288,11 +288,16 @@ static int start_engine(struct policyd *d)
 	char why[512];
 	int err;
 
+	/* -EUCLEAN (not root's, or open to others): main() exits EXIT_CONFIG. */
+	err = engine_check_pin_dir(d->cfg.pin_dir, false, why, sizeof(why));
+	if (err)
+		goto fail;
 	if (engine_pinned(d->cfg.pin_dir)) {
 		err = engine_adopt(&d->eng, d->cfg.pin_dir, why, sizeof(why));
 		if (err == -EPROTO && engine_pinned_link_ok(d->cfg.pin_dir))
 			return upgrade_engine(d);
-		/* -EPROTO, another ABI: main() exits EXIT_CONFIG. */
+		/* -EPROTO, another ABI, or -EUCLEAN, a replaced pin: main()
+		 * exits EXIT_CONFIG. */
 		if (err)
 			goto fail;
 		log_msg(LOG_INFO, "adopted the engine pinned at %s",
@@ -451,7 +456,7 @@ int main(int argc, char **argv)
 	l.d.denial_log.per_sec = l.d.cfg.log_denials_per_sec;
 	err = start_engine(&l.d);
 	if (err)
-		return err == -EPROTO ? EXIT_CONFIG : 1;
+		return err == -EPROTO || err == -EUCLEAN ? EXIT_CONFIG : 1;
 	policyd_publish_state(&l.d);
 	err = l.oneshot ? 0 : run(&l);
 	/* vpmuctl status: no daemon, the pinned engine enforces on. */

@@ -61,7 +61,8 @@ int ctl_open_engine(struct ctl *c, struct engine *e)
 
 	if (!ctl_engine_pinned(c))
 		return 1;
-	if (engine_adopt(e, c->cfg.pin_dir, why, sizeof(why))) {
+	/* No command writes the engine's maps from here: read-only fds. */
+	if (engine_open_rdonly(e, c->cfg.pin_dir, why, sizeof(why))) {
 		fprintf(stderr, "vpmuctl: %s\n", why);
 		return 1;
 	}

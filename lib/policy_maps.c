@@ -116,6 +116,11 @@ int vpmu_policy_open(const struct vpmu_policy_maps *m, __u32 id)
 		return -ENOENT;
 	if (bpf_map_lookup_elem(m->outer_fd[cur - 1], &id, &inner_id))
 		return -errno;
-	fd = bpf_map_get_fd_by_id(inner_id);
+	{
+		/* For reading only: vpmuctl explain must not write it. */
+		LIBBPF_OPTS(bpf_get_fd_by_id_opts, o, .open_flags = BPF_F_RDONLY);
+
+		fd = bpf_map_get_fd_by_id_opts(inner_id, &o);
+	}
 	return fd < 0 ? -errno : fd;
 }

@@ -33,26 +33,7 @@ trap 'umount "$tmp/bpf" 2>/dev/null; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bpf" "$tmp/plain" "$tmp/usr"
 chown 1000 "$tmp/usr"
 n=0 failed=0
-expect()	# expect WHAT STATUS PATTERN COMMAND...
-{
-	local what=$1 want=$2 pattern=$3 out rc
-	shift 3
-	n=$((n + 1))
-	out=$("$@" 2>&1)
-	rc=$?
-	if [[ $rc == "$want" ]] && grep -qF -- "$pattern" <<<"$out"; then
-		echo "ok $n - $what"
-	else
-		echo "not ok $n - $what (exit $rc)"
-		sed 's/^/# /' <<<"$out"
-		failed=1
-	fi
-}
-conf()
-{
-	printf '{ "pin_dir": "%s", "tenants_dir": "%s/t", "state_dir": "%s/s" }\n' \
-		"$1" "$tmp" "$tmp" >"$tmp/conf.json"
-}
+. "$top/selftests/lib/policyd_expect.sh"
 
 conf "$tmp/plain/vpmu"
 expect "no bpffs at the pin directory: named, with the mount command" 1 \

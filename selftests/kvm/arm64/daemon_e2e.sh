@@ -12,10 +12,11 @@
 #            A still reads 0 (the pinned engine enforces without it)
 # then a VM started while no daemon runs is held pending (counts nothing,
 # even with a permissive host default), a restarted daemon adopts the engine and classifies it, and
-# vpmuctl vms lists every VM under the right tenant.  Last, an engine
+# vpmuctl vms lists every VM under the right tenant (a replaced map pin is
+# refused first).  Last, an engine
 # pinned by another ABI version is refused by that version, and unpinned.
 echo "TAP version 13"
-echo "1..60"
+echo "1..62"
 n=0 failed=0
 ok()
 {
@@ -219,6 +220,20 @@ echo $vm_d >$CG/cgroup.procs
 rmdir $CG/tenant-a.slice/vm-d.scope
 sed -i 's/"default_action": "allow"/"default_action": "deny"/' $ETC/vpmu-policyd.json
 check "vpmuctl status | grep -q 'not running'" "vpmuctl status: daemon not running, engine pinned"
+# Someone who could write the pin directory put a map of their own where
+# the engine's audit map was: neither the daemon nor vpmuctl adopts it.
+P=/sys/fs/bpf/vpmu
+audit_id=$(bpftool map show pinned $P/audit | sed -n 's/^\([0-9]*\):.*/\1/p')
+rm $P/audit
+bpftool map create $P/audit type hash key 4 value 4 entries 1 name audit
+check "vpmu-policyd --oneshot 2>$T/swap.err; [ \$? = 78 ] &&
+	grep -q '$P/audit (map id [0-9]*) is not a map of the engine attached at $P/vpmu_engine .*a pin was replaced' $T/swap.err" \
+	"a replaced map pin: adopting the engine is refused (exit 78)"
+check "! vpmuctl vms 2>$T/swapctl.err && grep -q 'a pin was replaced' $T/swapctl.err" \
+	"... and vpmuctl does not read it"
+# (The engine's programs keep the real one alive: pin it back.)
+rm -f $P/audit
+bpftool map pin id "$audit_id" $P/audit
 
 check "start_daemon" "the restarted daemon starts"
 check "grep -q 'adopted the engine' $LOG" "it adopts the pinned engine instead of loading another"
@@ -370,7 +385,7 @@ check "vpmuctl unpin && sleep 0.5 && ! grep -q vpmu_engine /sys/kernel/debug/kvm
 # What an ABI 1 engine left pinned looks like to this daemon: its config
 # map says ABI 1 (struct vpmu_config: abi_version first), and a link pin.
 OLD=/sys/fs/bpf/vpmu-old
-mkdir -p $OLD
+mkdir -p -m 0700 $OLD
 bpftool map create $OLD/config type array key 4 value 16 entries 1 name config
 bpftool map update pinned $OLD/config key 0 0 0 0 \
 	value 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
