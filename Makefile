@@ -11,6 +11,8 @@
 #                   decisions
 #   make install    vpmu-policyd, vpmuctl, unit, man pages (PREFIX, DESTDIR,
 #                   ARCH=arm64 for the arm64 build)
+#   make fuzz-long  10^6 inputs through each libFuzzer target (ASan+UBSan),
+#                   some minutes; make check runs them for 20 s each
 #   make bench      benchmarks (numbers, not tests): the engine's decision
 #                   cost against KVM's filter in C; vpmu-policyd's latencies,
 #                   load time and idle footprint
@@ -36,7 +38,8 @@ SHELL := /bin/bash
 .PHONY: all deps source kernel $(addprefix kernel-,$(ARCHES)) selftests \
 	$(addprefix libbpf-,$(ARCHES)) $(addprefix intree-,$(ARCHES)) \
 	$(addprefix selftests-,$(ARCHES)) $(addprefix daemon-,$(ARCHES)) \
-	daemon check demo bench bench-kernel install install-test-arm64 clean help
+	daemon check fuzz-long demo bench bench-kernel install install-test-arm64 \
+	clean help
 
 all: kernel selftests
 
@@ -89,6 +92,14 @@ install-test-arm64: daemon-arm64
 
 check: deps kernel selftests daemon install-test-arm64
 	@selftests/run.sh $(if $(TESTS),--only "$(TESTS)")
+
+# The fuzzers are built as for make check, but alone: no kernel needed.
+FUZZ_RUNS ?= 1000000
+fuzz-long: deps
+	@$(MAKE) --no-print-directory -f daemon/build.mk ARCH=x86_64 O=$(O) fuzzers
+	@rc=0; for f in $(O)/daemon/x86_64/fuzz/fuzz_*; do \
+		FUZZ_RUNS=$(FUZZ_RUNS) selftests/daemon/fuzz-short.sh "$$f" || rc=1; \
+	done; exit $$rc
 
 demo: deps kernel-arm64 selftests-arm64 daemon-arm64
 	@scripts/demo.sh

@@ -64,6 +64,9 @@ endif
 
 all: $(PROGS) $(HOST_TESTS) $(FUZZERS)
 
+# The fuzz targets alone: they need no kernel, BTF or skeleton.
+fuzzers: $(FUZZERS)
+
 $(OUT)/obj/%.o: daemon/%.c $(SKEL_INC)/vpmu_engine.skel.h $(SKEL_INC)/vpmu_vms.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
@@ -106,6 +109,6 @@ $(OUT)/fuzz/%: selftests/daemon/%.c $(TEST_LIB)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $< $(filter-out selftests/lib/tap.c daemon/log.c,$(TEST_LIB)) -lsystemd
 
-.PHONY: all
+.PHONY: all fuzzers
 .SECONDARY:
 -include $(shell find $(OUT)/obj -name '*.d' 2>/dev/null)

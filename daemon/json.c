@@ -30,6 +30,8 @@ struct parser {
 	struct json_pos pos;	 /* of s[off] */
 	struct json_pos str_pos; /* opening quote of the string being read */
 	unsigned int depth;	 /* arrays and objects open around s[off] */
+	size_t values;		 /* made so far */
+	size_t bytes;		 /* heap held by them, as charge() counts */
 	locale_t c_locale;	 /* for strtod_l(), made on first use */
 	struct json_error *err;
 };
@@ -50,6 +52,37 @@ fail(struct parser *p, struct json_pos pos, const char *fmt, ...)
 static void oom(struct parser *p)
 {
 	fail(p, p->pos, "out of memory");
+}
+
+/*
+ * What malloc(@n) takes from the heap: glibc's chunk, its size word
+ * included, 16-byte aligned, at least 32 bytes.  A tiny value costs far
+ * more than its text (a 0 in [0,0,...] costs 2 bytes of text and over
+ * 100 of heap), so this, not the file's size, is what the budget counts.
+ */
+static size_t heap_cost(size_t n)
+{
+	if (n > SIZE_MAX - 32)
+		return SIZE_MAX;
+	return n < 24 ? 32 : (n + 8 + 15) & ~(size_t)15;
+}
+
+/*
+ * Count @now bytes of heap in place of @before (a block grown by
+ * realloc(), or replaced), failing at @pos past JSON_MAX_BYTES.
+ */
+static bool charge(struct parser *p, struct json_pos pos, size_t before,
+		   size_t now)
+{
+	size_t cost = heap_cost(now) - (before ? heap_cost(before) : 0);
+
+	if (cost > JSON_MAX_BYTES - p->bytes) {
+		fail(p, pos, "values need too much memory (limit %u MiB)",
+		     JSON_MAX_BYTES >> 20);
+		return false;
+	}
+	p->bytes += cost;
+	return true;
 }
 
 static int peek(const struct parser *p)
@@ -192,12 +225,20 @@ static void unexpected(struct parser *p, const char *what)
 static struct json_value *new_value(struct parser *p, enum json_type type,
 				    struct json_pos pos)
 {
-	struct json_value *v = calloc(1, sizeof(*v));
+	struct json_value *v;
 
+	if (p->values == JSON_MAX_VALUES) {
+		fail(p, pos, "too many values (limit %u)", JSON_MAX_VALUES);
+		return NULL;
+	}
+	if (!charge(p, pos, 0, sizeof(*v)))
+		return NULL;
+	v = calloc(1, sizeof(*v));
 	if (!v) {
 		oom(p);
 		return NULL;
 	}
+	p->values++;
 	v->type = type;
 	v->pos = pos;
 	return v;
@@ -216,7 +257,13 @@ static void *grow(struct parser *p, void *arr, size_t n, size_t *cap,
 
 	if (n < *cap)
 		return arr;
-	if (c > SIZE_MAX / size || !(new = realloc(arr, c * size))) {
+	if (c > SIZE_MAX / size) {
+		oom(p);
+		return NULL;
+	}
+	if (!charge(p, p->pos, *cap * size, c * size))
+		return NULL;
+	if (!(new = realloc(arr, c * size))) {
 		oom(p);
 		return NULL;
 	}
@@ -296,8 +343,14 @@ static struct json_value *parse_number(struct parser *p)
 	}
 
 	v = new_value(p, JSON_NUMBER, pos);
+	if (!v)
+		return NULL;
+	if (!charge(p, pos, 0, p->off - start + 1)) {
+		free(v);
+		return NULL;
+	}
 	text = malloc(p->off - start + 1);
-	if (!v || !text) {
+	if (!text) {
 		free(v);
 		free(text);
 		oom(p);
@@ -491,6 +544,8 @@ static bool parse_string(struct parser *p, char **str, size_t *len, bool is_key)
 	while (end < p->len && p->s[end] != '"')
 		end += p->s[end] == '\\' ? 2 : 1;
 	/* the bytes between the quotes, and a NUL */
+	if (!charge(p, p->pos, 0, end - p->off))
+		return false;
 	buf = malloc(end - p->off);
 	if (!buf) {
 		oom(p);
@@ -625,6 +680,9 @@ static bool keyset_reserve(struct parser *p, struct keyset *ks,
 	if (2 * (n + 1) <= size)
 		return true;
 	new.mask = (size ? size * 2 : 8) - 1;
+	if (!charge(p, p->pos, size * sizeof(*new.slot),
+		    (new.mask + 1) * sizeof(*new.slot)))
+		return false;
 	new.slot = calloc(new.mask + 1, sizeof(*new.slot));
 	if (!new.slot) {
 		oom(p);

@@ -6,12 +6,21 @@
  * Beyond the RFC: the input must be valid UTF-8 (a leading BOM is
  * skipped), keys must be unique within an object and must not contain
  * \u0000, and arrays and objects nest at most 64 deep.
+ *
+ * A document is also held to a budget, since policy files may come from
+ * tenants: at most JSON_MAX_VALUES values, and at most JSON_MAX_BYTES of
+ * heap for the tree (malloc's chunk overhead included, a block that is
+ * being grown counted once).  Without it, 4 MiB of "[0,0,...]" took
+ * 208 MiB.
  */
 #ifndef VPMU_DAEMON_JSON_H
 #define VPMU_DAEMON_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#define JSON_MAX_VALUES 500000u
+#define JSON_MAX_BYTES	(64u << 20)
 
 enum json_type {
 	JSON_NULL,

@@ -7,7 +7,11 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../../daemon/json.h"
 #include "../lib/tap.h"
@@ -105,7 +109,7 @@ static const struct bad_input bad_inputs[] = {
 };
 
 /* The checks outside bad_inputs[], to plan for. */
-#define FIXED_CHECKS 67
+#define FIXED_CHECKS 77
 
 static struct json_value *parse(const char *text)
 {
@@ -442,6 +446,156 @@ static void test_large(void)
 	json_free(v);
 }
 
+/* What one parse did, in a child process so that its peak RSS is its own. */
+struct parse_cost {
+	bool ok;
+	struct json_error err;
+	long peak_kib; /* RSS high-water mark, over the child's at its start */
+};
+
+static struct parse_cost parse_in_child(const char *text, size_t len)
+{
+	struct parse_cost c = { .ok = false };
+	struct json_value *v;
+	struct rusage before, after;
+	int fd[2], status;
+	pid_t pid;
+
+	if (pipe(fd))
+		tap_bail("pipe: %m");
+	pid = fork();
+	if (pid < 0)
+		tap_bail("fork: %m");
+	if (!pid) {
+		close(fd[0]);
+		getrusage(RUSAGE_SELF, &before);
+		v = json_parse(text, len, &c.err);
+		getrusage(RUSAGE_SELF, &after);
+		c.ok = v != NULL;
+		c.peak_kib = after.ru_maxrss - before.ru_maxrss;
+		json_free(v);
+		_exit(write(fd[1], &c, sizeof(c)) != sizeof(c));
+	}
+	close(fd[1]);
+	if (read(fd[0], &c, sizeof(c)) != sizeof(c))
+		tap_bail("no answer from the parsing child");
+	close(fd[0]);
+	waitpid(pid, &status, 0);
+	return c;
+}
+
+/* Under ASan, RSS also holds shadow memory and the free() quarantine. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RSS_MEANINGFUL false
+#else
+#define RSS_MEANINGFUL true
+#endif
+
+/* The budget, plus what malloc keeps besides the chunks charge() counts. */
+#define PEAK_MAX_KIB ((JSON_MAX_BYTES + JSON_MAX_BYTES / 8) >> 10)
+
+static void check_peak(const struct parse_cost *c, const char *what)
+{
+	if (!RSS_MEANINGFUL) {
+		tap_skip("RSS is not the heap under ASan", "%s: peak memory",
+			 what);
+		return;
+	}
+	tap_check(c->peak_kib < PEAK_MAX_KIB, "%s: peak %ld KiB < %d KiB",
+		  what, c->peak_kib, PEAK_MAX_KIB);
+}
+
+/*
+ * The budget, on documents as large as a tenant file may be (4 MiB):
+ * each value costs more heap than text, so small ones are the worst.
+ */
+static void test_budget(void)
+{
+	const size_t size = 4u << 20;
+	char *text = malloc(size), want[80];
+	struct parse_cost c;
+	size_t n, i;
+
+	if (!text)
+		tap_bail("out of memory");
+
+	/* [0,0,...,0]: the outer array and 499,999 zeros are the limit */
+	n = 0;
+	text[n++] = '[';
+	for (i = 0; i < JSON_MAX_VALUES - 1; i++) {
+		text[n++] = '0';
+		text[n++] = ',';
+	}
+	text[n - 1] = ']';
+	c = parse_in_child(text, n);
+	tap_check(c.ok, "%u values, the limit, parse", JSON_MAX_VALUES);
+
+	/* one more zero is the 500,001st value, at column 2 * 500,000 */
+	text[n - 1] = ',';
+	text[n++] = '0';
+	text[n++] = ']';
+	c = parse_in_child(text, n);
+	snprintf(want, sizeof(want), "too many values (limit %u)",
+		 JSON_MAX_VALUES);
+	tap_check(!c.ok && pos_is(c.err.pos, 1, 2 * JSON_MAX_VALUES) &&
+			  !strcmp(c.err.msg, want),
+		  "%u values: 1:%u: %s", JSON_MAX_VALUES + 1,
+		  2 * JSON_MAX_VALUES, want);
+
+	/* 4 MiB of [0,0,...]: 2 million values; 208 MiB without a budget */
+	n = 0;
+	text[n++] = '[';
+	while (n < size - 1) {
+		text[n++] = '0';
+		text[n++] = ',';
+	}
+	text[n - 1] = ']';
+	c = parse_in_child(text, n);
+	tap_check(!c.ok && pos_is(c.err.pos, 1, 2 * JSON_MAX_VALUES) &&
+			  !strcmp(c.err.msg, want),
+		  "4 MiB of [0,0,...]: 1:%u: %s", 2 * JSON_MAX_VALUES, want);
+	check_peak(&c, "4 MiB of [0,0,...]");
+
+	/* [[],[],...]: 3 bytes a value */
+	n = 0;
+	text[n++] = '[';
+	while (n < size - 3)
+		n += sprintf(text + n, "[],");
+	text[n - 1] = ']';
+	c = parse_in_child(text, n);
+	tap_check(!c.ok && !strcmp(c.err.msg, want), "4 MiB of [[],[],...]: %s",
+		  want);
+	check_peak(&c, "4 MiB of [[],[],...]");
+
+	/* members cost a key, a slot and a key table entry besides a value */
+	n = 0;
+	i = 0;
+	text[n++] = '{';
+	while (n < size - 16)
+		n += sprintf(text + n, "\"%zx\":0,", i++);
+	text[n - 1] = '}';
+	c = parse_in_child(text, n);
+	snprintf(want, sizeof(want),
+		 "values need too much memory (limit %u MiB)",
+		 JSON_MAX_BYTES >> 20);
+	tap_check(!c.ok && c.err.pos.line == 1 && !strcmp(c.err.msg, want),
+		  "4 MiB of {\"0\":0,...}: %s", want);
+	if (c.ok || strcmp(c.err.msg, want))
+		tap_diag("  got %s%u:%u: %s", c.ok ? "a value, " : "",
+			 c.err.pos.line, c.err.pos.col, c.err.msg);
+	check_peak(&c, "4 MiB of {\"0\":0,...}");
+
+	/* a long string costs what it is long */
+	text[0] = '"';
+	memset(text + 1, 'a', size - 2);
+	text[size - 1] = '"';
+	c = parse_in_child(text, size);
+	tap_check(c.ok, "a 4 MiB string parses");
+	check_peak(&c, "a 4 MiB string");
+
+	free(text);
+}
+
 static void test_errors(void)
 {
 	const struct bad_input *b;
@@ -474,6 +628,7 @@ int main(void)
 	test_strings();
 	test_depth();
 	test_large();
+	test_budget();
 	test_errors();
 	return tap_finish();
 }

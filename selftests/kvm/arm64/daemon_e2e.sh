@@ -16,7 +16,7 @@
 # refused first).  Last, an engine
 # pinned by another ABI version is refused by that version, and unpinned.
 echo "TAP version 13"
-echo "1..62"
+echo "1..67"
 n=0 failed=0
 ok()
 {
@@ -153,6 +153,29 @@ check "vpmuctl explain --vm $vm_a --event INST_RETIRED | grep -q 'DENY, by a den
 check "vpmuctl explain --vm $vm_a --event CPU_CYCLES | grep -q \"ALLOW, by the policy's default\"" \
 	"vpmuctl explain: A's CPU_CYCLES falls to A's default (allow)"
 check "vpmuctl --json vms | grep -q '\"tenant\":\"b\"'" "vpmuctl --json vms gives each VM's tenant"
+# Files any user can open under a VM's name (adversary M4): a regular
+# file named exactly kvm-vm, and a FIFO whose name starts with it.  They
+# are no VMs: the iterator must not report them (as VM 0, or with ids
+# read from whatever private_data points to).
+: >/tmp/kvm-vm
+mkfifo /tmp/kvm-vm-fifo
+exec 3</tmp/kvm-vm 4<>/tmp/kvm-vm-fifo
+check "vpmuctl --json vms >$T/vms.json; cat $T/vms.json; [ \$(grep -o '\"vm_id\":' $T/vms.json | wc -l) = 2 ]" \
+	"vpmuctl vms: files named like a VM are not VMs (still 2 VMs)"
+check "! grep -q '\"vm_id\":0,' $T/vms.json" "vpmuctl vms: no VM 0 from a plain file"
+check "VPMU_DEBUG_LIBBPF=1 vpmuctl vms 2>&1 | grep -E \"extern \\(ksym\\) 'kvm_vm_fops': set to 0x[0-9a-f]*[1-9a-f]\"" \
+	"the iterator knows kvm_vm_fops's address (from kallsyms)"
+# Without kallsyms addresses (no CAP_SYSLOG under the systemd unit; here
+# kptr_restrict=2 hides them from root too), by name on anon_inodefs.
+kptr=$(cat /proc/sys/kernel/kptr_restrict)
+echo 2 >/proc/sys/kernel/kptr_restrict
+check "vpmuctl --json vms >$T/vms.json; cat $T/vms.json; [ \$(grep -o '\"vm_id\":' $T/vms.json | wc -l) = 2 ]" \
+	"vpmuctl vms without kallsyms: still 2 VMs, the fake ones left out"
+check "grep -q 'tenant-a.slice/vm-a.scope' $T/vms.json && grep -q 'tenant-b.slice/vm-b.scope' $T/vms.json" \
+	"vpmuctl vms without kallsyms: A's and B's VMs found"
+echo $kptr >/proc/sys/kernel/kptr_restrict
+exec 3<&- 4<&-
+rm -f /tmp/kvm-vm /tmp/kvm-vm-fifo
 check "grep -q 'deny INST_RETIRED' $LOG" "the daemon logs A's denial"
 check "bpftool map dump pinned /sys/fs/bpf/vpmu/audit | grep -q denied" \
 	"bpftool dumps the audit map with readable fields"
