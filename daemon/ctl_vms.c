@@ -14,6 +14,7 @@ struct row {
 	struct vpmu_vm pol;
 	bool classified;
 	__u64 allowed, denied;
+	struct vpmu_audit_vm audit;	/* its entries and overflow */
 };
 
 static struct row *row_of(struct row *rows, size_t n, __u64 id)
@@ -51,6 +52,8 @@ int ctl_vms(struct ctl *c)
 		rows[i].classified = !bpf_map_lookup_elem(e.map_fd[EM_VM_POLICY],
 							  &found[i].vm_id,
 							  &rows[i].pol);
+		bpf_map_lookup_elem(e.map_fd[EM_AUDIT_VMS], &found[i].vm_id,
+				    &rows[i].audit);
 	}
 	while (!bpf_map_get_next_key(e.map_fd[EM_AUDIT], aprev, &anext)) {
 		struct row *r;
@@ -68,8 +71,9 @@ int ctl_vms(struct ctl *c)
 	if (c->json)
 		printf("[");
 	else
-		printf("%-6s %-7s %-40s %-16s %-6s %10s %10s\n", "VM", "PID",
-		       "CGROUP", "TENANT", "POLICY", "ALLOWED", "DENIED");
+		printf("%-6s %-7s %-40s %-16s %-6s %10s %10s %10s\n", "VM",
+		       "PID", "CGROUP", "TENANT", "POLICY", "ALLOWED", "DENIED",
+		       "OVERFLOW");
 	for (i = 0; i < n; i++) {
 		struct row *r = &rows[i];
 
@@ -88,20 +92,22 @@ int ctl_vms(struct ctl *c)
 			ctl_json_str(stdout, path ? path : "");
 			printf(",\"tenant\":");
 			ctl_json_str(stdout, tenant);
-			printf(",\"policy\":%u,\"tie\":%s,\"allowed\":%llu,\"denied\":%llu}",
+			printf(",\"policy\":%u,\"tie\":%s,\"allowed\":%llu,\"denied\":%llu,\"audit_overflow\":%llu}",
 			       r->classified && r->pol.policy_id != VPMU_POLICY_PENDING ?
 			       r->pol.policy_id : 0,
 			       r->pol.flags & VPMU_VM_TIE ? "true" : "false",
 			       (unsigned long long)r->allowed,
-			       (unsigned long long)r->denied);
+			       (unsigned long long)r->denied,
+			       (unsigned long long)r->audit.overflow);
 		} else {
-			printf("%-6llu %-7d %-40s %-16s %-6u %10llu %10llu\n",
+			printf("%-6llu %-7d %-40s %-16s %-6u %10llu %10llu %10llu\n",
 			       (unsigned long long)r->vm.vm_id, r->vm.tgid,
 			       path ? path : "(gone)", tenant,
 			       r->classified && r->pol.policy_id != VPMU_POLICY_PENDING ?
 			       r->pol.policy_id : 0,
 			       (unsigned long long)r->allowed,
-			       (unsigned long long)r->denied);
+			       (unsigned long long)r->denied,
+			       (unsigned long long)r->audit.overflow);
 		}
 		free(path);
 	}

@@ -41,7 +41,8 @@ const char *const engine_map_names[EM_NR] = {
 	[EM_POLICIES_8192] = "policies_8192",
 	[EM_VM_POLICY] = "vm_policy",
 	[EM_CONFIG] = "config",
-	[EM_AUDIT] = "audit",		[EM_RECORDS] = "records",
+	[EM_AUDIT] = "audit",		[EM_AUDIT_VMS] = "audit_vms",
+	[EM_RECORDS] = "records",
 	[EM_TENANTS] = "tenants",	[EM_DAEMON] = "daemon",
 };
 
@@ -250,6 +251,7 @@ static struct bpf_map *skel_map(struct vpmu_engine *s, enum engine_map m)
 	case EM_VM_POLICY: return s->maps.vm_policy;
 	case EM_CONFIG: return s->maps.config;
 	case EM_AUDIT: return s->maps.audit;
+	case EM_AUDIT_VMS: return s->maps.audit_vms;
 	case EM_RECORDS: return s->maps.records;
 	case EM_TENANTS: return s->maps.tenants;
 	case EM_DAEMON: return s->maps.daemon;

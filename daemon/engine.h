@@ -5,8 +5,8 @@
  *
  * Pinned layout (bpf/README.md): link "vpmu_engine"; maps "policy_class",
  * "policies_16" ... "policies_8192", "vm_policy",
- * "config", "audit", "records", "tenants", "daemon"; program
- * "vpmu_refresh".
+ * "config", "audit", "audit_vms", "records", "tenants", "daemon";
+ * program "vpmu_refresh".
  */
 #ifndef VPMUD_ENGINE_H
 #define VPMUD_ENGINE_H
@@ -25,7 +25,7 @@
 enum engine_map {
 	EM_POLICY_CLASS, EM_POLICIES_16, EM_POLICIES_64, EM_POLICIES_256,
 	EM_POLICIES_1024, EM_POLICIES_4096, EM_POLICIES_8192,
-	EM_VM_POLICY, EM_CONFIG, EM_AUDIT,
+	EM_VM_POLICY, EM_CONFIG, EM_AUDIT, EM_AUDIT_VMS,
 	EM_RECORDS, EM_TENANTS, EM_DAEMON, EM_NR
 };
 

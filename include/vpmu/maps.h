@@ -11,6 +11,12 @@
 #define VPMU_PIN_DIR		"/sys/fs/bpf/vpmu"
 #define VPMU_MAX_VMS		65536
 #define VPMU_MAX_AUDIT		262144
+/*
+ * audit entries one VM may have: a guest programming ever new events
+ * stops getting new entries (its audit_vms overflow counts them) instead
+ * of taking other VMs' entries.
+ */
+#define VPMU_MAX_AUDIT_PER_VM	256
 
 /* A policy id no policy has: "decide by the host default". */
 #define VPMU_POLICY_NONE	0
@@ -95,6 +101,18 @@ struct vpmu_audit_key {
 struct vpmu_audit_val {
 	__u64 allowed;
 	__u64 denied;
+};
+
+/*
+ * audit_vms: VM id -> its audit entries.  At VPMU_MAX_AUDIT_PER_VM entries
+ * (or with audit full) a decision on an event the VM has no entry for is
+ * counted in overflow instead; the engine's vm_destroy deletes the VM's
+ * entries and this one.
+ */
+struct vpmu_audit_vm {
+	__u32 entries;
+	__u32 pad;
+	__u64 overflow;		/* decisions not counted in audit */
 };
 
 /*

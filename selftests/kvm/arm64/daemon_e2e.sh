@@ -15,7 +15,7 @@
 # vpmuctl vms lists every VM under the right tenant.  Last, an engine
 # pinned by another ABI version is refused by that version, and unpinned.
 echo "TAP version 13"
-echo "1..54"
+echo "1..56"
 n=0 failed=0
 ok()
 {
@@ -155,6 +155,8 @@ check "vpmuctl --json vms | grep -q '\"tenant\":\"b\"'" "vpmuctl --json vms give
 check "grep -q 'deny INST_RETIRED' $LOG" "the daemon logs A's denial"
 check "bpftool map dump pinned /sys/fs/bpf/vpmu/audit | grep -q denied" \
 	"bpftool dumps the audit map with readable fields"
+check "vpmuctl --json vms | grep -q '\"tenant\":\"a\".*\"audit_overflow\":0'" \
+	"vpmuctl --json vms gives each VM's audit overflow"
 
 # Broken edit: rejected, the old (deny) policy stays.
 r=$(reloads)
@@ -225,25 +227,26 @@ check "grep -q 'pending, every event denied: its cgroup cannot be resolved' $LOG
 touch $T/c/go.1 $T/d/go.1
 
 # Upgrade across an engine ABI change, as a package upgrade does: the
-# pinned engine says ABI 2 (forged in its config map), the new daemon
-# swaps its own engine into the pinned link.  debugfs is polled all along:
-# there must be no moment without an engine attached.
+# pinned engine says ABI 3 (forged in its config map, and without the
+# pins of the maps ABI 4 added), the new daemon swaps its own engine into
+# the pinned link.  debugfs is polled all along: there must be no moment
+# without an engine attached.
 P=/sys/fs/bpf/vpmu
 kill "$(cat /tmp/policyd.pid)"
 sleep 0.5
 link_id() { bpftool link show pinned $P/vpmu_engine | sed -n 's/^\([0-9]*\):.*/\1/p'; }
 id_before=$(link_id)
 bpftool map update pinned $P/config key 0 0 0 0 \
-	value 2 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
-rm -f $T/gaps
+	value 3 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+rm -f $P/audit_vms $T/gaps
 ( while [ ! -e $T/stop-poll ]; do
 	grep -q '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies || echo gap >>$T/gaps
 done ) &
 poller=$!
-check "start_daemon" "a daemon of ABI 3 starts over the engine pinned with ABI 2"
+check "start_daemon" "a daemon of ABI 4 starts over the engine pinned with ABI 3"
 touch $T/stop-poll
 wait $poller
-check "grep -q 'has ABI 2: replacing it in place with ABI 3' $LOG && grep -q 'engine upgraded in place: ABI 2 -> 3' $LOG" \
+check "grep -q 'has ABI 3: replacing it in place with ABI 4' $LOG && grep -q 'engine upgraded in place: ABI 3 -> 4' $LOG" \
 	"it replaces the engine in place (logged)"
 check "[ ! -e $T/gaps ]" \
 	"an engine was attached at every moment of the upgrade (debugfs polled throughout)"
@@ -251,6 +254,8 @@ check "[ -n '$id_before' ] && [ \"\$(link_id)\" = '$id_before' ] && [ \$(grep -c
 	"the pinned link is the same one, now holding the new engine, and only one is attached"
 check "vpmuctl vms | grep -E 'tenant-a.slice/vm-a.scope +a '" \
 	"A's VM is classified in the new engine's maps"
+check "test -e $P/audit_vms && bpftool map show pinned $P/audit | grep -q ': hash '" \
+	"the upgrade pinned ABI 4's new maps (audit a plain hash)"
 
 # Tenant B's file deleted: its VM falls back to the host default (deny).
 r=$(reloads)
@@ -350,7 +355,7 @@ cat >$T/old.json <<JSON
 { "pin_dir": "$OLD", "state_dir": "$T/old-state" }
 JSON
 check "vpmu-policyd --config $T/old.json --oneshot 2>$T/old.err; [ \$? = 78 ] &&
-	grep -q 'has ABI 1, this daemon 3: stop its VMs. policy with .vpmuctl unpin. first' $T/old.err" \
+	grep -q 'has ABI 1, this daemon 4: stop its VMs. policy with .vpmuctl unpin. first' $T/old.err" \
 	"an engine pinned by ABI 1 is refused by its version, with the way out (exit 78)"
 check "vpmuctl --config $T/old.json unpin && [ ! -e $OLD ]" \
 	"vpmuctl unpin removes the old engine's pins, ABI 1's policies map too"

@@ -13,7 +13,10 @@
  * a guest runs applies from the next slice, whole (both counters of one
  * slice follow the new policy); the audit map counts what the guest got;
  * denials and VM lifecycle reach the ring buffer; vm_destroy drops the
- * VM's entry.
+ * VM's entry and its audit entries.  A guest programming more distinct
+ * events than VPMU_MAX_AUDIT_PER_VM gets no more audit entries (its
+ * overflow counts them) and leaves another VM's entries alone, with
+ * audit smaller than its flood.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -40,6 +43,9 @@
 #define EXACT PMU_LOOP_INSTS(LOOP_N)
 #define CG_X PT_CGROUP_ROOT "/engine-x"
 #define CG_Y PT_CGROUP_ROOT "/engine-y"
+/* The test's engine has a smaller audit map than the flood's events. */
+#define TEST_AUDIT_ENTRIES 512
+#define FLOOD_EVENTS 600
 
 enum { POL_DENY_INST = 1, POL_ALLOW_ALL = 2, POL_MISSING = 99 };
 
@@ -56,6 +62,16 @@ static void guest_slices(uint64_t arg)
 {
 	(void)arg;
 	pmu_guest_count_slices(LOOP_N, SLICES);
+}
+
+/* Program FLOOD_EVENTS distinct events, one after another, on counter 0. */
+static void guest_flood(uint64_t arg)
+{
+	uint32_t i;
+
+	(void)arg;
+	for (i = 0; i < FLOOD_EVENTS; i++)
+		pmu_write_evtyper(0, 0x4000 + i);
 }
 
 /* A policy map laid out as the daemon does it: @nr rules (sorted). */
@@ -208,8 +224,10 @@ static struct kvmt_vm *vm_in(const char *cg, uint64_t cg_id, long long policy,
 	return vm;
 }
 
-static struct pmu_sample measure_in(const char *cg, uint64_t cg_id,
-				    long long policy, uint64_t *vm_id)
+/* Measure in a new VM; it is left alive (for its audit) if @keep. */
+static struct pmu_sample measure_keep(const char *cg, uint64_t cg_id,
+				      long long policy, uint64_t *vm_id,
+				      struct kvmt_vm **keep)
 {
 	struct kvmt_vcpu *vcpu;
 	struct kvmt_vm *vm = vm_in(cg, cg_id, policy, vm_id, &vcpu,
@@ -218,8 +236,17 @@ static struct pmu_sample measure_in(const char *cg, uint64_t cg_id,
 
 	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
 	s = KVMT_GUEST(vm, sample);
-	kvmt_vm_free(vm);
+	if (keep)
+		*keep = vm;
+	else
+		kvmt_vm_free(vm);
 	return s;
+}
+
+static struct pmu_sample measure_in(const char *cg, uint64_t cg_id,
+				    long long policy, uint64_t *vm_id)
+{
+	return measure_keep(cg, cg_id, policy, vm_id, NULL);
 }
 
 /* Ring buffer records, collected by consume(). */
@@ -242,6 +269,88 @@ static void consume(void)
 }
 
 /*
+ * The next audit entry of @vm after *@prev (NULL: the first) into @k and
+ * @v; *@prev then points at @k.  False when there is none.
+ */
+static bool audit_next(uint64_t vm, struct vpmu_audit_key **prev,
+		       struct vpmu_audit_key *k, struct vpmu_audit_val *v)
+{
+	int fd = bpf_map__fd(eng->maps.audit);
+	struct vpmu_audit_key next;
+
+	while (!bpf_map_get_next_key(fd, *prev, &next)) {
+		*k = next;
+		*prev = k;
+		if (k->vm_id == vm && !bpf_map_lookup_elem(fd, k, v))
+			return true;
+	}
+	return false;
+}
+
+/* @vm's audit entries, counted by walking audit; their sum in *@sum. */
+static int audit_entries_of(uint64_t vm, __u64 *sum)
+{
+	struct vpmu_audit_key k, *prev = NULL;
+	struct vpmu_audit_val v;
+	int n = 0;
+
+	if (sum)
+		*sum = 0;
+	while (audit_next(vm, &prev, &k, &v)) {
+		n++;
+		if (sum)
+			*sum += v.allowed + v.denied;
+	}
+	return n;
+}
+
+static bool audit_vm_of(uint64_t vm, struct vpmu_audit_vm *out)
+{
+	memset(out, 0, sizeof(*out));
+	return !bpf_map_lookup_elem(bpf_map__fd(eng->maps.audit_vms), &vm, out);
+}
+
+/*
+ * A guest programming FLOOD_EVENTS distinct events (more than its cap and
+ * than audit holds), while another VM's audit entries exist.
+ */
+static void flood(uint64_t cg_x, uint64_t cg_y)
+{
+	struct kvmt_vm *keeper, *flooder;
+	__u64 before_sum, after_sum;
+	struct vpmu_audit_vm av;
+	struct kvmt_vcpu *vcpu;
+	int before, after, n;
+	uint64_t vm_k, vm_f;
+
+	measure_keep(CG_X, cg_x, POL_DENY_INST, &vm_k, &keeper);
+	before = audit_entries_of(vm_k, &before_sum);
+
+	flooder = vm_in(CG_Y, cg_y, HOST_DEFAULT, &vm_f, &vcpu, guest_flood);
+	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
+	after = audit_entries_of(vm_k, &after_sum);
+	tap_check(before == 3 && after == before && after_sum == before_sum,
+		  "a VM flooding %d events leaves another VM's audit entries intact (%d -> %d entries, %llu -> %llu decisions)",
+		  FLOOD_EVENTS, before, after, (unsigned long long)before_sum,
+		  (unsigned long long)after_sum);
+	n = audit_entries_of(vm_f, NULL);
+	audit_vm_of(vm_f, &av);
+	tap_check(n == VPMU_MAX_AUDIT_PER_VM && av.entries == (__u32)n,
+		  "the flooding VM has at most its %d audit entries (%d, audit_vms says %u)",
+		  VPMU_MAX_AUDIT_PER_VM, n, av.entries);
+	tap_check(av.overflow >= FLOOD_EVENTS - VPMU_MAX_AUDIT_PER_VM,
+		  "the decisions past its cap are counted as its overflow (%llu)",
+		  (unsigned long long)av.overflow);
+	kvmt_vm_free(flooder);
+	tap_check(audit_entries_of(vm_f, NULL) == 0 && !audit_vm_of(vm_f, &av),
+		  "vm_destroy deleted the flooding VM's audit entries and its count");
+	kvmt_vm_free(keeper);
+	tap_check(audit_entries_of(vm_k, NULL) == 0 && !audit_vm_of(vm_k, &av),
+		  "and the other VM's, once it is destroyed");
+	consume();
+}
+
+/*
  * KVM creates a perf event, and so asks the policies (where stock KVM
  * asks its static filter), for every counter a PMCR write resets, also
  * for counters the guest never programmed: their PMEVTYPER holds KVM's
@@ -258,16 +367,12 @@ static void consume(void)
  */
 static void check_audit_of(uint64_t vm)
 {
-	int fd = bpf_map__fd(eng->maps.audit), n = 0, wrong = 0;
-	struct vpmu_audit_key k, next, *prev = NULL;
+	struct vpmu_audit_key k, *prev = NULL;
 	struct vpmu_audit_val v;
+	int n = 0, wrong = 0;
 	bool bad;
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		k = next;
-		prev = &k;
-		if (k.vm_id != vm || bpf_map_lookup_elem(fd, &k, &v))
-			continue;
+	while (audit_next(vm, &prev, &k, &v)) {
 		n++;
 		if (k.space != VPMU_SPACE_ARM64)
 			bad = true;
@@ -348,10 +453,13 @@ int main(void)
 		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
 	kvmt_vm_free(vm);
 	tap_libbpf_quiet();
-	tap_plan(26);
+	tap_plan(33);
 
-	eng = vpmu_engine__open_and_load();
-	if (!tap_check(eng != NULL, "the verifier accepts the engine"))
+	eng = vpmu_engine__open();
+	if (!eng)
+		tap_bail("cannot open the engine: %s", strerror(errno));
+	bpf_map__set_max_entries(eng->maps.audit, TEST_AUDIT_ENTRIES);
+	if (!tap_check(!vpmu_engine__load(eng), "the verifier accepts the engine"))
 		tap_bail("cannot load the engine: %s", strerror(errno));
 	check_inlined(bpf_program__fd(eng->progs.vpmu_event_filter));
 	rb = ring_buffer__new(bpf_map__fd(eng->maps.records), on_record, NULL, NULL);
@@ -386,7 +494,7 @@ int main(void)
 		  (unsigned long long)y.inst, (unsigned long long)y.cycles);
 
 	/* Classified: by tenant, or as matching none (host default). */
-	x = measure_in(CG_X, cg_x, POL_DENY_INST, &vm_x);
+	x = measure_keep(CG_X, cg_x, POL_DENY_INST, &vm_x, &vm);
 	y = measure_in(CG_Y, cg_y, HOST_DEFAULT, NULL);
 	tap_check(x.inst == 0 && x.cycles == EXACT,
 		  "X's tenant policy denies INST_RETIRED only (%llu, %llu)",
@@ -404,6 +512,16 @@ int main(void)
 		  "audit counts X's INST_RETIRED as denied (%llu denied, %llu allowed)",
 		  (unsigned long long)av.denied, (unsigned long long)av.allowed);
 	check_audit_of(vm_x);
+	{
+		struct vpmu_audit_vm avm;
+
+		audit_vm_of(vm_x, &avm);
+		TAP_CHECK_EQ(avm.entries, 3,
+			     "audit_vms counts X's VM's audit entries");
+	}
+	kvmt_vm_free(vm);
+	tap_check(audit_entries_of(vm_x, NULL) == 0,
+		  "vm_destroy deleted X's VM's audit entries");
 	consume();
 	for (i = 0; i < nr_recs; i++)
 		if (recs[i].type == VPMU_REC_DECISION && recs[i].vm_id == vm_x &&
@@ -468,12 +586,13 @@ int main(void)
 		set_policy(7, new_policy_flags(VPMU_ALLOW,
 					       VPMU_POLICY_AUDIT(VPMU_AUDIT_NONE),
 					       NULL, 0));
-		measure_in(CG_Y, cg_y, 7, &vm_q);
+		measure_keep(CG_Y, cg_y, 7, &vm_q, &vm);
 		ak.vm_id = vm_q;
 		ak.event = PMU_EV_CPU_CYCLES;
 		tap_check(vm_q && bpf_map_lookup_elem(bpf_map__fd(eng->maps.audit),
 						      &ak, &none) && errno == ENOENT,
 			  "a policy with audit none leaves no audit record");
+		kvmt_vm_free(vm);
 	}
 
 	/* Re-attaching announces existing VMs: their entries stay. */
@@ -491,6 +610,9 @@ int main(void)
 			     "re-attaching keeps a classified VM's entry (vm_init does not overwrite)");
 		kvmt_vm_free(vm);
 	}
+
+	/* One guest cannot take the others' audit or lifecycle records. */
+	flood(cg_x, cg_y);
 
 	/* Fail closed: a tenant's missing policy denies, whatever the host. */
 	set_config(POL_ALLOW_ALL, VPMU_ALLOW);
