@@ -22,8 +22,10 @@
  * Audit: per VM and event, counts of allowed and denied decisions (after
  * combining with the VMM's static filter, i.e. what the guest got), at
  * most VPMU_MAX_AUDIT_PER_VM entries per VM (then counted as overflow);
- * and ring buffer records for denials, rate-limited per VM, plus VM
- * creation and destruction, for the daemon to log and classify.
+ * ring buffer records for denials, rate-limited per VM (records), and
+ * for VM creation and destruction (lifecycle, a ring buffer of its own
+ * that no guest can fill), for the daemon to log and classify; records
+ * lost to a full ring buffer are counted in drops.
  *
  * Limits: PMCEID probes are decided but not counted (they say what the
  * guest may see, not what it counted).
@@ -98,10 +100,25 @@ struct {
 	__type(value, struct rate_window);
 } denial_rate SEC(".maps");
 
+/* Decision records (denials, and with audit "all" every decision). */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } records SEC(".maps");
+
+/* VM_INIT and VM_DESTROY only: guests cannot fill it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 64 * 1024);
+} lifecycle SEC(".maps");
+
+/* Records lost to a full ring buffer, by enum vpmu_drop. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VPMU_DROP_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
 
 struct refresh_args {
 	__u64 vm_id;
@@ -206,14 +223,29 @@ static bool denial_record_allowed(__u64 vm_id, const struct vpmu_config *cfg)
 	return true;
 }
 
+static void count_drop(__u32 which)
+{
+	__u64 *n = bpf_map_lookup_elem(&drops, &which);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
 static void emit(__u32 type, __u32 policy_id, __u64 vm_id, __u64 cgroup_id,
 		 const struct kvm_pmu_event_ctx *ev, __u8 space, __u8 action,
 		 __s32 tgid)
 {
-	struct vpmu_record *r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
+	struct vpmu_record *r;
 
-	if (!r)
+	if (type == VPMU_REC_DECISION)
+		r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
+	else
+		r = bpf_ringbuf_reserve(&lifecycle, sizeof(*r), 0);
+	if (!r) {
+		count_drop(type == VPMU_REC_DECISION ? VPMU_DROP_RECORDS :
+						       VPMU_DROP_LIFECYCLE);
 		return;
+	}
 	__builtin_memset(r, 0, sizeof(*r));
 	r->type = type;
 	r->policy_id = policy_id;

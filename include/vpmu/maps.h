@@ -116,6 +116,16 @@ struct vpmu_audit_vm {
 };
 
 /*
+ * drops[]: records lost because their ring buffer was full, per ring
+ * buffer.  A lost lifecycle record makes the daemon find the VMs again.
+ */
+enum vpmu_drop {
+	VPMU_DROP_RECORDS	= 0,	/* decision records (records) */
+	VPMU_DROP_LIFECYCLE	= 1,	/* VM_INIT/VM_DESTROY (lifecycle) */
+	VPMU_DROP_NR,
+};
+
+/*
  * What the vpmu_vms iterator (bpf/vpmu_vms.bpf.c) reports for each open
  * KVM VM file: how the daemon finds the VMs that already run.
  */
@@ -126,7 +136,11 @@ struct vpmu_vm_found {
 	__s32 holder;		/* a process holding the VM's file */
 };
 
-/* Ring buffer records for the daemon. */
+/*
+ * Ring buffer records for the daemon: decisions in records, VM creation
+ * and destruction in lifecycle, so that a guest's denials cannot crowd
+ * out the records the daemon classifies VMs by.
+ */
 enum vpmu_record_type {
 	VPMU_REC_DECISION	= 1,
 	VPMU_REC_VM_INIT	= 2,

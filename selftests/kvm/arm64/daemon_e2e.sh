@@ -12,10 +12,12 @@
 #            A still reads 0 (the pinned engine enforces without it)
 # then a VM started while no daemon runs is held pending (counts nothing,
 # even with a permissive host default), a restarted daemon adopts the engine and classifies it, and
-# vpmuctl vms lists every VM under the right tenant.  Last, an engine
-# pinned by another ABI version is refused by that version, and unpinned.
+# vpmuctl vms lists every VM under the right tenant.  vpmuctl status shows
+# the ring buffers' drop counters, and a lost lifecycle record makes the
+# daemon find the VMs at once.  Last, an engine pinned by another ABI
+# version is refused by that version, and unpinned.
 echo "TAP version 13"
-echo "1..56"
+echo "1..60"
 n=0 failed=0
 ok()
 {
@@ -46,7 +48,7 @@ T=/tmp/e2e
 mkdir -p $ETC/tenants.d $T/a $T/b $T/c $T/d
 echo "+cpu" >/dev/null
 mkdir -p $CG/tenant-a.slice/vm-a.scope $CG/tenant-b.slice/vm-b.scope \
-	$CG/tenant-a.slice/vm-c.scope
+	$CG/tenant-a.slice/vm-c.scope $CG/tenant-b.slice/vm-e.scope
 
 cat >$ETC/vpmu-policyd.json <<'JSON'
 {
@@ -155,8 +157,32 @@ check "vpmuctl --json vms | grep -q '\"tenant\":\"b\"'" "vpmuctl --json vms give
 check "grep -q 'deny INST_RETIRED' $LOG" "the daemon logs A's denial"
 check "bpftool map dump pinned /sys/fs/bpf/vpmu/audit | grep -q denied" \
 	"bpftool dumps the audit map with readable fields"
+check "vpmuctl status | grep -q '^dropped:   0 decision records, 0 lifecycle records'" \
+	"vpmuctl status shows both ring buffers' drop counters"
+check "vpmuctl --json status | grep -q '\"dropped\":{\"records\":0,\"lifecycle\":0}'" \
+	"vpmuctl --json status too"
 check "vpmuctl --json vms | grep -q '\"tenant\":\"a\".*\"audit_overflow\":0'" \
 	"vpmuctl --json vms gives each VM's audit overflow"
+
+# Lifecycle records lost (the count forged: filling 64 KiB of them takes
+# a thousand VMs): the next record read makes the daemon find the VMs at
+# once, not at the 60 s rescan.
+bpftool map update pinned /sys/fs/bpf/vpmu/drops key 1 0 0 0 value 3 0 0 0 0 0 0 0
+vm e tenant-b.slice/vm-e.scope 1
+wait_log()
+{
+	i=0
+	while [ $i -lt 100 ]; do
+		grep -q "$1" $LOG && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+check "wait_log '3 VM lifecycle records lost (ring buffer full): finding the VMs again'" \
+	"a lost lifecycle record makes the daemon find the VMs at once (logged)"
+check "vpmuctl status | grep -q ', 3 lifecycle records'" \
+	"vpmuctl status counts it"
 
 # Broken edit: rejected, the old (deny) policy stays.
 r=$(reloads)
@@ -238,7 +264,7 @@ link_id() { bpftool link show pinned $P/vpmu_engine | sed -n 's/^\([0-9]*\):.*/\
 id_before=$(link_id)
 bpftool map update pinned $P/config key 0 0 0 0 \
 	value 3 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
-rm -f $P/audit_vms $T/gaps
+rm -f $P/audit_vms $P/lifecycle $P/drops $T/gaps
 ( while [ ! -e $T/stop-poll ]; do
 	grep -q '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies || echo gap >>$T/gaps
 done ) &
@@ -254,8 +280,10 @@ check "[ -n '$id_before' ] && [ \"\$(link_id)\" = '$id_before' ] && [ \$(grep -c
 	"the pinned link is the same one, now holding the new engine, and only one is attached"
 check "vpmuctl vms | grep -E 'tenant-a.slice/vm-a.scope +a '" \
 	"A's VM is classified in the new engine's maps"
-check "test -e $P/audit_vms && bpftool map show pinned $P/audit | grep -q ': hash '" \
-	"the upgrade pinned ABI 4's new maps (audit a plain hash)"
+check "test -e $P/audit_vms && test -e $P/lifecycle && test -e $P/drops &&
+	bpftool map show pinned $P/audit | grep -q ': hash ' &&
+	vpmuctl status | grep -q '^dropped:   0 decision records, 0 lifecycle records'" \
+	"the upgrade pinned ABI 4's new maps (audit a plain hash, fresh drop counters)"
 
 # Tenant B's file deleted: its VM falls back to the host default (deny).
 r=$(reloads)
