@@ -20,9 +20,12 @@
  * re-evaluate.
  *
  * Audit: per VM and event, counts of allowed and denied decisions (after
- * combining with the VMM's static filter, i.e. what the guest got); and
- * ring buffer records for denials, rate-limited per VM, plus VM creation
- * and destruction, for the daemon to log and classify.
+ * combining with the VMM's static filter, i.e. what the guest got), at
+ * most VPMU_MAX_AUDIT_PER_VM entries per VM (then counted as overflow);
+ * ring buffer records for denials, rate-limited per VM (records), and
+ * for VM creation and destruction (lifecycle, a ring buffer of its own
+ * that no guest can fill), for the daemon to log and classify; records
+ * lost to a full ring buffer are counted in drops.
  *
  * Limits: PMCEID probes are decided but not counted (they say what the
  * guest may see, not what it counted).
@@ -35,6 +38,7 @@
 #include "lib/vpmu_policies.h"
 
 #define NSEC_PER_SEC 1000000000ULL
+#define EEXIST 17
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -50,12 +54,23 @@ struct {
 	__type(value, struct vpmu_config);
 } config SEC(".maps");
 
+/*
+ * A plain hash, not LRU: nothing is evicted behind the daemon's back, and
+ * one VM cannot push out another's entries (audit_vms caps each VM).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VPMU_MAX_AUDIT);
 	__type(key, struct vpmu_audit_key);
 	__type(value, struct vpmu_audit_val);
 } audit SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VPMU_MAX_VMS);
+	__type(key, __u64);
+	__type(value, struct vpmu_audit_vm);
+} audit_vms SEC(".maps");
 
 /* Written by the daemon, for vpmuctl and bpftool (maps.h). */
 struct {
@@ -85,10 +100,25 @@ struct {
 	__type(value, struct rate_window);
 } denial_rate SEC(".maps");
 
+/* Decision records (denials, and with audit "all" every decision). */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } records SEC(".maps");
+
+/* VM_INIT and VM_DESTROY only: guests cannot fill it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 64 * 1024);
+} lifecycle SEC(".maps");
+
+/* Records lost to a full ring buffer, by enum vpmu_drop. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VPMU_DROP_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
 
 struct refresh_args {
 	__u64 vm_id;
@@ -124,18 +154,49 @@ static __u8 query_space(const struct kvm_pmu_event_ctx *ev)
 						   VPMU_SPACE_X86_GP;
 }
 
+/*
+ * A new audit entry for @key, unless its VM has VPMU_MAX_AUDIT_PER_VM of
+ * them already (or audit is full): then the VM's overflow counts the
+ * decision.  Vcpus of one VM adding entries at the same moment may take
+ * it past the cap by their number, never into other VMs' entries.
+ */
+static struct vpmu_audit_val *new_audit_entry(struct vpmu_audit_key *key)
+{
+	struct vpmu_audit_vm vzero = {}, *vm;
+	struct vpmu_audit_val zero = {};
+	__u64 vm_id = key->vm_id;
+	long err;
+
+	vm = bpf_map_lookup_elem(&audit_vms, &vm_id);
+	if (!vm) {
+		bpf_map_update_elem(&audit_vms, &vm_id, &vzero, BPF_NOEXIST);
+		vm = bpf_map_lookup_elem(&audit_vms, &vm_id);
+		if (!vm)
+			return NULL;	/* audit_vms full: not counted */
+	}
+	if (vm->entries >= VPMU_MAX_AUDIT_PER_VM) {
+		__sync_fetch_and_add(&vm->overflow, 1);
+		return NULL;
+	}
+	err = bpf_map_update_elem(&audit, key, &zero, BPF_NOEXIST);
+	if (!err)
+		__sync_fetch_and_add(&vm->entries, 1);
+	else if (err != -EEXIST)	/* audit full */
+		__sync_fetch_and_add(&vm->overflow, 1);
+	return bpf_map_lookup_elem(&audit, key);
+}
+
 static void count_decision(const struct kvm_pmu_event_ctx *ev, __u8 space,
 			   bool allowed)
 {
 	struct vpmu_audit_key key = {
 		.vm_id = ev->vm_id, .event = ev->event, .space = space,
 	};
-	struct vpmu_audit_val zero = {}, *val;
+	struct vpmu_audit_val *val;
 
 	val = bpf_map_lookup_elem(&audit, &key);
 	if (!val) {
-		bpf_map_update_elem(&audit, &key, &zero, BPF_NOEXIST);
-		val = bpf_map_lookup_elem(&audit, &key);
+		val = new_audit_entry(&key);
 		if (!val)
 			return;
 	}
@@ -162,14 +223,29 @@ static bool denial_record_allowed(__u64 vm_id, const struct vpmu_config *cfg)
 	return true;
 }
 
+static void count_drop(__u32 which)
+{
+	__u64 *n = bpf_map_lookup_elem(&drops, &which);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
 static void emit(__u32 type, __u32 policy_id, __u64 vm_id, __u64 cgroup_id,
 		 const struct kvm_pmu_event_ctx *ev, __u8 space, __u8 action,
 		 __s32 tgid)
 {
-	struct vpmu_record *r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
+	struct vpmu_record *r;
 
-	if (!r)
+	if (type == VPMU_REC_DECISION)
+		r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
+	else
+		r = bpf_ringbuf_reserve(&lifecycle, sizeof(*r), 0);
+	if (!r) {
+		count_drop(type == VPMU_REC_DECISION ? VPMU_DROP_RECORDS :
+						       VPMU_DROP_LIFECYCLE);
 		return;
+	}
 	__builtin_memset(r, 0, sizeof(*r));
 	r->type = type;
 	r->policy_id = policy_id;
@@ -262,13 +338,40 @@ void BPF_PROG(vpmu_vm_init, const struct kvm_pmu_vm_ctx *vm)
 	     vm->tgid);
 }
 
+struct audit_sweep {
+	__u64 vm_id;
+	__u32 left;		/* the VM's entries not found yet */
+};
+
+static long sweep_audit(struct bpf_map *map, struct vpmu_audit_key *key,
+			struct vpmu_audit_val *val, struct audit_sweep *s)
+{
+	if (key->vm_id != s->vm_id)
+		return 0;
+	bpf_map_delete_elem(map, key);
+	return --s->left ? 0 : 1;	/* 1: all found, stop */
+}
+
 SEC("struct_ops/vm_destroy")
 void BPF_PROG(vpmu_vm_destroy, const struct kvm_pmu_vm_ctx *vm)
 {
 	__u64 vm_id = vm->vm_id;
+	struct vpmu_audit_vm *av = bpf_map_lookup_elem(&audit_vms, &vm_id);
+	struct audit_sweep s = { .vm_id = vm_id };
 
 	bpf_map_delete_elem(&vm_policy, &vm_id);
 	bpf_map_delete_elem(&denial_rate, &vm_id);
+	/*
+	 * Its audit entries, so that dead VMs do not fill audit (nothing
+	 * evicts them).  Its vCPUs are gone: no decision adds one now.  A
+	 * walk of audit, once per VM that has entries, stopping at the last.
+	 */
+	if (av) {
+		s.left = av->entries;
+		if (s.left)
+			bpf_for_each_map_elem(&audit, sweep_audit, &s, 0);
+		bpf_map_delete_elem(&audit_vms, &vm_id);
+	}
 	emit(VPMU_REC_VM_DESTROY, 0, vm->vm_id, vm->cgroup_id, NULL, 0, 0,
 	     vm->tgid);
 }

@@ -53,6 +53,7 @@ int ctl_status(struct ctl *c)
 	struct vpmu_daemon st = { 0 };
 	struct vpmu_config cfg = { 0 };
 	struct engine e;
+	__u64 lost_records, lost_lifecycle;
 	__u32 zero = 0;
 	bool running;
 	int n, i;
@@ -67,6 +68,8 @@ int ctl_status(struct ctl *c)
 	fmt_time(st.reloaded_ns, reloaded, sizeof(reloaded));
 	ctl_tenant_name(&e, cfg.default_policy_id, dflt, sizeof(dflt));
 	degraded_tenants(&e, degraded, sizeof(degraded));
+	lost_records = engine_drops(&e, VPMU_DROP_RECORDS);
+	lost_lifecycle = engine_drops(&e, VPMU_DROP_LIFECYCLE);
 
 	if (c->json) {
 		printf("{\"daemon\":{\"running\":%s,\"pid\":%d,\"started\":",
@@ -85,8 +88,11 @@ int ctl_status(struct ctl *c)
 		       cfg.abi_version,
 		       cfg.default_action == VPMU_ALLOW ? "allow" : "deny");
 		ctl_json_str(stdout, dflt);
-		printf(",\"audit\":\"%s\",\"denials_per_sec\":%u},",
+		printf(",\"audit\":\"%s\",\"denials_per_sec\":%u,",
 		       audit_name(cfg.audit), cfg.denials_per_sec);
+		printf("\"dropped\":{\"records\":%llu,\"lifecycle\":%llu}},",
+		       (unsigned long long)lost_records,
+		       (unsigned long long)lost_lifecycle);
 		printf("\"attached\":");
 		if (n < 0) {
 			printf("null");
@@ -118,6 +124,9 @@ int ctl_status(struct ctl *c)
 		       cfg.default_policy_id ? ", default tenant " : "",
 		       cfg.default_policy_id ? dflt : "",
 		       audit_name(cfg.audit));
+		printf("dropped:   %llu decision records, %llu lifecycle records (ring buffers full)\n",
+		       (unsigned long long)lost_records,
+		       (unsigned long long)lost_lifecycle);
 		if (n < 0)
 			printf("attached:  unknown (%s: mount debugfs on /sys/kernel/debug)\n",
 			       strerror(-n));

@@ -15,6 +15,7 @@ struct row {
 	struct vpmu_vm pol;
 	bool classified;
 	__u64 allowed, denied;
+	struct vpmu_audit_vm audit;	/* its entries and overflow */
 };
 
 static struct row *row_of(struct row *rows, size_t n, __u64 id)
@@ -72,6 +73,8 @@ int ctl_vms(struct ctl *c)
 		rows[i].classified = !bpf_map_lookup_elem(e.map_fd[EM_VM_POLICY],
 							  &found[i].vm_id,
 							  &rows[i].pol);
+		bpf_map_lookup_elem(e.map_fd[EM_AUDIT_VMS], &found[i].vm_id,
+				    &rows[i].audit);
 	}
 	while (!bpf_map_get_next_key(e.map_fd[EM_AUDIT], aprev, &anext)) {
 		struct row *r;
@@ -89,9 +92,9 @@ int ctl_vms(struct ctl *c)
 	if (c->json)
 		printf("[");
 	else
-		printf("%-6s %-7s %-40s %-16s %-6s %10s %10s  %s\n", "VM", "PID",
-		       "CGROUP", "TENANT", "POLICY", "ALLOWED", "DENIED",
-		       "STATE");
+		printf("%-6s %-7s %-40s %-16s %-6s %10s %10s %10s  %s\n", "VM",
+		       "PID", "CGROUP", "TENANT", "POLICY", "ALLOWED", "DENIED",
+		       "OVERFLOW", "STATE");
 	for (i = 0; i < n; i++) {
 		struct row *r = &rows[i];
 
@@ -110,22 +113,24 @@ int ctl_vms(struct ctl *c)
 			ctl_json_str(stdout, path ? path : "");
 			printf(",\"tenant\":");
 			ctl_json_str(stdout, tenant);
-			printf(",\"policy\":%u,\"tie\":%s,\"allowed\":%llu,\"denied\":%llu,\"state\":\"%s\"}",
+			printf(",\"policy\":%u,\"tie\":%s,\"allowed\":%llu,\"denied\":%llu,\"audit_overflow\":%llu,\"state\":\"%s\"}",
 			       r->classified && r->pol.policy_id != VPMU_POLICY_PENDING ?
 			       r->pol.policy_id : 0,
 			       r->pol.flags & VPMU_VM_TIE ? "true" : "false",
 			       (unsigned long long)r->allowed,
-			       (unsigned long long)r->denied, vm_state(&e, r));
+			       (unsigned long long)r->denied,
+			       (unsigned long long)r->audit.overflow, vm_state(&e, r));
 		} else {
 			/* Delegates name cgroups: show, do not obey. */
-			printf("%-6llu %-7d %-40s %-16s %-6u %10llu %10llu  %s\n",
+			printf("%-6llu %-7d %-40s %-16s %-6u %10llu %10llu %10llu  %s\n",
 			       (unsigned long long)r->vm.vm_id, r->vm.tgid,
 			       path ? esc(shown, sizeof(shown), path) : "(gone)",
 			       tenant,
 			       r->classified && r->pol.policy_id != VPMU_POLICY_PENDING ?
 			       r->pol.policy_id : 0,
 			       (unsigned long long)r->allowed,
-			       (unsigned long long)r->denied, vm_state(&e, r));
+			       (unsigned long long)r->denied,
+			       (unsigned long long)r->audit.overflow, vm_state(&e, r));
 		}
 		free(path);
 	}

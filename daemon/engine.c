@@ -42,7 +42,9 @@ const char *const engine_map_names[EM_NR] = {
 	[EM_POLICIES_8192] = "policies_8192",
 	[EM_VM_POLICY] = "vm_policy",
 	[EM_CONFIG] = "config",
-	[EM_AUDIT] = "audit",		[EM_RECORDS] = "records",
+	[EM_AUDIT] = "audit",		[EM_AUDIT_VMS] = "audit_vms",
+	[EM_RECORDS] = "records",	[EM_LIFECYCLE] = "lifecycle",
+	[EM_DROPS] = "drops",
 	[EM_TENANTS] = "tenants",	[EM_DAEMON] = "daemon",
 };
 
@@ -532,7 +534,10 @@ static struct bpf_map *skel_map(struct vpmu_engine *s, enum engine_map m)
 	case EM_VM_POLICY: return s->maps.vm_policy;
 	case EM_CONFIG: return s->maps.config;
 	case EM_AUDIT: return s->maps.audit;
+	case EM_AUDIT_VMS: return s->maps.audit_vms;
 	case EM_RECORDS: return s->maps.records;
+	case EM_LIFECYCLE: return s->maps.lifecycle;
+	case EM_DROPS: return s->maps.drops;
 	case EM_TENANTS: return s->maps.tenants;
 	case EM_DAEMON: return s->maps.daemon;
 	default: return NULL;
@@ -832,6 +837,14 @@ int engine_refresh(struct engine *e, uint64_t vm_id)
 	if (bpf_prog_test_run_opts(e->refresh_fd, &opts))
 		return -errno;
 	return args.ret;
+}
+
+uint64_t engine_drops(const struct engine *e, unsigned int which)
+{
+	__u64 n = 0;
+
+	bpf_map_lookup_elem(e->map_fd[EM_DROPS], &which, &n);
+	return n;
 }
 
 static int cmp_found(const void *a, const void *b)

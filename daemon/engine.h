@@ -5,8 +5,8 @@
  *
  * Pinned layout (bpf/README.md): link "vpmu_engine"; maps "policy_class",
  * "policies_16" ... "policies_8192", "vm_policy",
- * "config", "audit", "records", "tenants", "daemon"; program
- * "vpmu_refresh".
+ * "config", "audit", "audit_vms", "records", "lifecycle", "drops",
+ * "tenants", "daemon"; program "vpmu_refresh".
  */
 #ifndef VPMUD_ENGINE_H
 #define VPMUD_ENGINE_H
@@ -25,8 +25,8 @@
 enum engine_map {
 	EM_POLICY_CLASS, EM_POLICIES_16, EM_POLICIES_64, EM_POLICIES_256,
 	EM_POLICIES_1024, EM_POLICIES_4096, EM_POLICIES_8192,
-	EM_VM_POLICY, EM_CONFIG, EM_AUDIT,
-	EM_RECORDS, EM_TENANTS, EM_DAEMON, EM_NR
+	EM_VM_POLICY, EM_CONFIG, EM_AUDIT, EM_AUDIT_VMS,
+	EM_RECORDS, EM_LIFECYCLE, EM_DROPS, EM_TENANTS, EM_DAEMON, EM_NR
 };
 
 struct engine {
@@ -117,6 +117,8 @@ int engine_read_policy(struct engine *e, __u32 id,
 		       struct vpmu_policy_header *hdr,
 		       struct vpmu_rule **rules, size_t *nr);
 int engine_refresh(struct engine *e, uint64_t vm_id);
+/* Records lost to ring buffer @which (enum vpmu_drop) being full. */
+uint64_t engine_drops(const struct engine *e, unsigned int which);
 
 /*
  * Every VM that exists now, deduplicated, via the vpmu_vms iterator.

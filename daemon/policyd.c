@@ -2,8 +2,9 @@
 /*
  * vpmu-policyd: loads the BPF engine (or adopts the pinned one), compiles
  * one JSON policy per tenant into its maps, classifies every VM by its
- * cgroup's metadata, and keeps all of it current: the ring buffer says
- * when VMs come and go, inotify and SIGHUP when policies change.
+ * cgroup's metadata, and keeps all of it current: the lifecycle ring
+ * buffer says when VMs come and go, inotify and SIGHUP when policies
+ * change.
  *
  * An sd_event loop; sd_notify READY/RELOADING/STATUS and the watchdog
  * under systemd (Type=notify-reload), plain stderr otherwise.
@@ -168,8 +169,9 @@ static int on_inotify(sd_event_source *s, int fd, uint32_t revents, void *ud)
 }
 
 /*
- * Every VMS_RESCAN_SEC, find the VMs again: a record lost to a full ring
- * buffer (a VM created or destroyed) is caught up with, not lost.
+ * Every VMS_RESCAN_SEC, find the VMs again, as a lost lifecycle record
+ * (a VM created or destroyed; drops counts it) does at once: nothing
+ * missed is missed for long.
  */
 #define VMS_RESCAN_SEC 60
 
@@ -209,6 +211,7 @@ static int on_ringbuf(sd_event_source *s, int fd, uint32_t revents, void *ud)
 	(void)fd;
 	(void)revents;
 	ring_buffer__consume(l->rb);
+	records_check_lost(&l->d);
 	return 0;
 }
 
@@ -368,10 +371,15 @@ static int run(struct loop *l)
 	sd_event_add_signal(l->ev, NULL, SIGUSR1, on_sigusr1, l);
 	sd_event_set_watchdog(l->ev, true);
 
-	l->rb = ring_buffer__new(l->d.eng.map_fd[EM_RECORDS], records_handle,
+	/* Two ring buffers, one epoll fd: lifecycle first, then decisions. */
+	l->rb = ring_buffer__new(l->d.eng.map_fd[EM_LIFECYCLE], records_handle,
 				 &l->d, NULL);
 	if (!l->rb)
 		return -errno;
+	err = ring_buffer__add(l->rb, l->d.eng.map_fd[EM_RECORDS],
+			       records_handle, &l->d);
+	if (err)
+		return err;
 	err = sd_event_add_io(l->ev, &s, ring_buffer__epoll_fd(l->rb), EPOLLIN,
 			      on_ringbuf, l);
 	if (err < 0)
@@ -391,6 +399,7 @@ static int run(struct loop *l)
 
 	/* Records queued while no daemon ran. */
 	ring_buffer__consume(l->rb);
+	records_check_lost(&l->d);
 	sd_notify(0, "READY=1");
 	policyd_publish_state(&l->d);
 	log_msg(LOG_INFO, "ready");

@@ -76,6 +76,8 @@ struct policyd {
 	struct vm_entry *vms;
 	size_t nvms;
 	struct ratelimit denial_log;
+	/* drops[VPMU_DROP_LIFECYCLE] when the VMs were last found. */
+	uint64_t lifecycle_drops;
 	uint32_t reloads;
 	uint64_t started_ns;
 	uint64_t reloaded_ns;
@@ -106,8 +108,13 @@ void vms_remove(struct policyd *d, uint64_t vm_id);
 int vms_classify_all(struct policyd *d);
 const struct vm_entry *vms_find(const struct policyd *d, uint64_t vm_id);
 
-/* records.c: the engine's ring buffer. */
+/* records.c: the engine's ring buffers (records and lifecycle). */
 int records_handle(void *ctx, void *data, size_t size);
+/*
+ * After reading them: if lifecycle records were lost since the VMs were
+ * last found, find them again now.  True if it did.
+ */
+bool records_check_lost(struct policyd *d);
 
 void policyd_publish_state(struct policyd *d);
 uint64_t realtime_ns(void);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The engine's ring buffer: VMs coming and going, and decisions to log.
- * Records written while no daemon ran wait in the pinned buffer and are
- * read at start, after the reconcile that already took those VMs.
+ * The engine's ring buffers: VMs coming and going (lifecycle), and
+ * decisions to log (records).  Records written while no daemon ran wait
+ * in the pinned buffers and are read at start, after the reconcile that
+ * already took those VMs.  A lifecycle record lost to a full buffer (the
+ * engine counts it in drops) makes the daemon find the VMs again at once.
  */
 #include <stdio.h>
 #include <string.h>
@@ -77,4 +79,18 @@ int records_handle(void *ctx, void *data, size_t size)
 		break;
 	}
 	return 0;
+}
+
+bool records_check_lost(struct policyd *d)
+{
+	uint64_t now = engine_drops(&d->eng, VPMU_DROP_LIFECYCLE);
+
+	if (now == d->lifecycle_drops)
+		return false;
+	log_msg(LOG_WARNING,
+		"%llu VM lifecycle records lost (ring buffer full): finding the VMs again",
+		(unsigned long long)(now - d->lifecycle_drops));
+	vms_reconcile(d);	/* takes the new count */
+	policyd_publish_state(d);
+	return true;
 }

@@ -9,8 +9,9 @@
  * event of it.  The daemon writes a tenant's policy id, or "host default"
  * for a VM that matched no tenant, and only when it knows: a VM whose
  * cgroup cannot be resolved (gone, or never found) or whose tenant has no
- * published policy stays PENDING.  Every VMS_RESCAN_SEC the VMs are found
- * again, so a record lost to a full ring buffer is caught up with.
+ * published policy stays PENDING.  The VMs are found again as soon as a
+ * lifecycle record was lost to a full ring buffer (records.c), and every
+ * VMS_RESCAN_SEC.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -191,6 +192,8 @@ int vms_reconcile(struct policyd *d)
 	size_t k;
 	int n, i;
 
+	/* Lifecycle records lost from now on are not covered by this scan. */
+	d->lifecycle_drops = engine_drops(&d->eng, VPMU_DROP_LIFECYCLE);
 	n = engine_find_vms(&found);
 	if (n < 0) {
 		log_msg(LOG_ERR, "finding running VMs: %s", strerror(-n));

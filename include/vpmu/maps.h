@@ -11,6 +11,12 @@
 #define VPMU_PIN_DIR		"/sys/fs/bpf/vpmu"
 #define VPMU_MAX_VMS		65536
 #define VPMU_MAX_AUDIT		262144
+/*
+ * audit entries one VM may have: a guest programming ever new events
+ * stops getting new entries (its audit_vms overflow counts them) instead
+ * of taking other VMs' entries.
+ */
+#define VPMU_MAX_AUDIT_PER_VM	256
 
 /* A policy id no policy has: "decide by the host default". */
 #define VPMU_POLICY_NONE	0
@@ -105,6 +111,28 @@ struct vpmu_audit_val {
 };
 
 /*
+ * audit_vms: VM id -> its audit entries.  At VPMU_MAX_AUDIT_PER_VM entries
+ * (or with audit full) a decision on an event the VM has no entry for is
+ * counted in overflow instead; the engine's vm_destroy deletes the VM's
+ * entries and this one.
+ */
+struct vpmu_audit_vm {
+	__u32 entries;
+	__u32 pad;
+	__u64 overflow;		/* decisions not counted in audit */
+};
+
+/*
+ * drops[]: records lost because their ring buffer was full, per ring
+ * buffer.  A lost lifecycle record makes the daemon find the VMs again.
+ */
+enum vpmu_drop {
+	VPMU_DROP_RECORDS	= 0,	/* decision records (records) */
+	VPMU_DROP_LIFECYCLE	= 1,	/* VM_INIT/VM_DESTROY (lifecycle) */
+	VPMU_DROP_NR,
+};
+
+/*
  * What the vpmu_vms iterator (bpf/vpmu_vms.bpf.c) reports for each open
  * KVM VM file: how the daemon finds the VMs that already run.
  */
@@ -115,7 +143,11 @@ struct vpmu_vm_found {
 	__s32 holder;		/* a process holding the VM's file */
 };
 
-/* Ring buffer records for the daemon. */
+/*
+ * Ring buffer records for the daemon: decisions in records, VM creation
+ * and destruction in lifecycle, so that a guest's denials cannot crowd
+ * out the records the daemon classifies VMs by.
+ */
 enum vpmu_record_type {
 	VPMU_REC_DECISION	= 1,
 	VPMU_REC_VM_INIT	= 2,

@@ -13,10 +13,12 @@
 # then a VM started while no daemon runs is held pending (counts nothing,
 # even with a permissive host default), a restarted daemon adopts the engine and classifies it, and
 # vpmuctl vms lists every VM under the right tenant (a replaced map pin is
-# refused first).  Last, an engine
-# pinned by another ABI version is refused by that version, and unpinned.
+# refused first).  vpmuctl status shows the ring buffers' drop counters,
+# and a lost lifecycle record makes the daemon find the VMs at once.
+# Last, an engine pinned by another ABI version is refused by that
+# version, and unpinned.
 echo "TAP version 13"
-echo "1..67"
+echo "1..73"
 n=0 failed=0
 ok()
 {
@@ -47,7 +49,7 @@ T=/tmp/e2e
 mkdir -p $ETC/tenants.d $T/a $T/b $T/c $T/d
 echo "+cpu" >/dev/null
 mkdir -p $CG/tenant-a.slice/vm-a.scope $CG/tenant-b.slice/vm-b.scope \
-	$CG/tenant-a.slice/vm-c.scope
+	$CG/tenant-a.slice/vm-c.scope $CG/tenant-b.slice/vm-e.scope
 
 cat >$ETC/vpmu-policyd.json <<'JSON'
 {
@@ -179,6 +181,32 @@ rm -f /tmp/kvm-vm /tmp/kvm-vm-fifo
 check "grep -q 'deny INST_RETIRED' $LOG" "the daemon logs A's denial"
 check "bpftool map dump pinned /sys/fs/bpf/vpmu/audit | grep -q denied" \
 	"bpftool dumps the audit map with readable fields"
+check "vpmuctl status | grep -q '^dropped:   0 decision records, 0 lifecycle records'" \
+	"vpmuctl status shows both ring buffers' drop counters"
+check "vpmuctl --json status | grep -q '\"dropped\":{\"records\":0,\"lifecycle\":0}'" \
+	"vpmuctl --json status too"
+check "vpmuctl --json vms | grep -q '\"tenant\":\"a\".*\"audit_overflow\":0'" \
+	"vpmuctl --json vms gives each VM's audit overflow"
+
+# Lifecycle records lost (the count forged: filling 64 KiB of them takes
+# a thousand VMs): the next record read makes the daemon find the VMs at
+# once, not at the 60 s rescan.
+bpftool map update pinned /sys/fs/bpf/vpmu/drops key 1 0 0 0 value 3 0 0 0 0 0 0 0
+vm e tenant-b.slice/vm-e.scope 1
+wait_log()
+{
+	i=0
+	while [ $i -lt 100 ]; do
+		grep -q "$1" $LOG && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+check "wait_log '3 VM lifecycle records lost (ring buffer full): finding the VMs again'" \
+	"a lost lifecycle record makes the daemon find the VMs at once (logged)"
+check "vpmuctl status | grep -q ', 3 lifecycle records'" \
+	"vpmuctl status counts it"
 
 # Broken edit: rejected, the old (deny) policy stays.
 r=$(reloads)
@@ -271,25 +299,26 @@ check "grep -q 'pending, every event denied: its cgroup cannot be resolved' $LOG
 touch $T/c/go.1 $T/d/go.1
 
 # Upgrade across an engine ABI change, as a package upgrade does: the
-# pinned engine says ABI 2 (forged in its config map), the new daemon
-# swaps its own engine into the pinned link.  debugfs is polled all along:
-# there must be no moment without an engine attached.
+# pinned engine says ABI 3 (forged in its config map, and without the
+# pins of the maps ABI 4 added), the new daemon swaps its own engine into
+# the pinned link.  debugfs is polled all along: there must be no moment
+# without an engine attached.
 P=/sys/fs/bpf/vpmu
 kill "$(cat /tmp/policyd.pid)"
 sleep 0.5
 link_id() { bpftool link show pinned $P/vpmu_engine | sed -n 's/^\([0-9]*\):.*/\1/p'; }
 id_before=$(link_id)
 bpftool map update pinned $P/config key 0 0 0 0 \
-	value 2 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
-rm -f $T/gaps
+	value 3 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+rm -f $P/audit_vms $P/lifecycle $P/drops $T/gaps
 ( while [ ! -e $T/stop-poll ]; do
 	grep -q '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies || echo gap >>$T/gaps
 done ) &
 poller=$!
-check "start_daemon" "a daemon of ABI 3 starts over the engine pinned with ABI 2"
+check "start_daemon" "a daemon of ABI 4 starts over the engine pinned with ABI 3"
 touch $T/stop-poll
 wait $poller
-check "grep -q 'has ABI 2: replacing it in place with ABI 3' $LOG && grep -q 'engine upgraded in place: ABI 2 -> 3' $LOG" \
+check "grep -q 'has ABI 3: replacing it in place with ABI 4' $LOG && grep -q 'engine upgraded in place: ABI 3 -> 4' $LOG" \
 	"it replaces the engine in place (logged)"
 check "[ ! -e $T/gaps ]" \
 	"an engine was attached at every moment of the upgrade (debugfs polled throughout)"
@@ -297,6 +326,10 @@ check "[ -n '$id_before' ] && [ \"\$(link_id)\" = '$id_before' ] && [ \$(grep -c
 	"the pinned link is the same one, now holding the new engine, and only one is attached"
 check "vpmuctl vms | grep -E 'tenant-a.slice/vm-a.scope +a '" \
 	"A's VM is classified in the new engine's maps"
+check "test -e $P/audit_vms && test -e $P/lifecycle && test -e $P/drops &&
+	bpftool map show pinned $P/audit | grep -q ': hash ' &&
+	vpmuctl status | grep -q '^dropped:   0 decision records, 0 lifecycle records'" \
+	"the upgrade pinned ABI 4's new maps (audit a plain hash, fresh drop counters)"
 
 # Tenant B's file deleted: its VM falls back to the host default (deny).
 r=$(reloads)
@@ -418,7 +451,7 @@ cat >$ETC/old.json <<JSON
 { "pin_dir": "$OLD", "state_dir": "$T/old-state" }
 JSON
 check "vpmu-policyd --config $ETC/old.json --oneshot 2>$T/old.err; [ \$? = 78 ] &&
-	grep -q 'has ABI 1, this daemon 3: stop its VMs. policy with .vpmuctl unpin. first' $T/old.err" \
+	grep -q 'has ABI 1, this daemon 4: stop its VMs. policy with .vpmuctl unpin. first' $T/old.err" \
 	"an engine pinned by ABI 1 is refused by its version, with the way out (exit 78)"
 check "vpmuctl --config $ETC/old.json unpin && [ ! -e $OLD ]" \
 	"vpmuctl unpin removes the old engine's pins, ABI 1's policies map too"

@@ -12,8 +12,13 @@
  * re-attaching keeps classified entries; swapping a policy's rule map while
  * a guest runs applies from the next slice, whole (both counters of one
  * slice follow the new policy); the audit map counts what the guest got;
- * denials and VM lifecycle reach the ring buffer; vm_destroy drops the
- * VM's entry.
+ * denials reach the records ring buffer and VM lifecycle the lifecycle
+ * one; vm_destroy drops the VM's entry and its audit entries.  A guest
+ * programming more distinct events than VPMU_MAX_AUDIT_PER_VM gets no
+ * more audit entries (its overflow counts them) and leaves another VM's
+ * entries alone, with audit smaller than its flood; with the records
+ * ring buffer full (nobody reading it), VM creation and destruction still
+ * reach the lifecycle one, and the lost decision records are counted.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -40,6 +45,12 @@
 #define EXACT PMU_LOOP_INSTS(LOOP_N)
 #define CG_X PT_CGROUP_ROOT "/engine-x"
 #define CG_Y PT_CGROUP_ROOT "/engine-y"
+/*
+ * The test's engine has a smaller audit map than the flood's events and a
+ * one-page records ring buffer, so that one guest can fill both.
+ */
+#define TEST_AUDIT_ENTRIES 512
+#define FLOOD_EVENTS 600
 
 enum { POL_DENY_INST = 1, POL_ALLOW_ALL = 2, POL_MISSING = 99 };
 
@@ -56,6 +67,16 @@ static void guest_slices(uint64_t arg)
 {
 	(void)arg;
 	pmu_guest_count_slices(LOOP_N, SLICES);
+}
+
+/* Program FLOOD_EVENTS distinct events, one after another, on counter 0. */
+static void guest_flood(uint64_t arg)
+{
+	uint32_t i;
+
+	(void)arg;
+	for (i = 0; i < FLOOD_EVENTS; i++)
+		pmu_write_evtyper(0, 0x4000 + i);
 }
 
 /* A policy map laid out as the daemon does it: @nr rules (sorted). */
@@ -135,18 +156,25 @@ static int big_policy(void)
 	return new_policy(VPMU_ALLOW, r, 300);
 }
 
-static void set_config(__u32 default_policy, int default_action)
+static void set_config_audit(__u32 default_policy, int default_action,
+			     __u8 audit, __u32 denials_per_sec)
 {
 	struct vpmu_config c = {
 		.abi_version = VPMU_ABI_VERSION,
 		.default_policy_id = default_policy,
 		.default_action = default_action,
-		.audit = VPMU_AUDIT_DENIALS,
-		.denials_per_sec = 1000,
+		.audit = audit,
+		.denials_per_sec = denials_per_sec,
 	};
 	__u32 zero = 0;
 
 	bpf_map_update_elem(bpf_map__fd(eng->maps.config), &zero, &c, BPF_ANY);
+}
+
+static void set_config(__u32 default_policy, int default_action)
+{
+	set_config_audit(default_policy, default_action, VPMU_AUDIT_DENIALS,
+			 1000);
 }
 
 static void refresh(uint64_t vm_id)
@@ -208,8 +236,10 @@ static struct kvmt_vm *vm_in(const char *cg, uint64_t cg_id, long long policy,
 	return vm;
 }
 
-static struct pmu_sample measure_in(const char *cg, uint64_t cg_id,
-				    long long policy, uint64_t *vm_id)
+/* Measure in a new VM; it is left alive (for its audit) if @keep. */
+static struct pmu_sample measure_keep(const char *cg, uint64_t cg_id,
+				      long long policy, uint64_t *vm_id,
+				      struct kvmt_vm **keep)
 {
 	struct kvmt_vcpu *vcpu;
 	struct kvmt_vm *vm = vm_in(cg, cg_id, policy, vm_id, &vcpu,
@@ -218,15 +248,26 @@ static struct pmu_sample measure_in(const char *cg, uint64_t cg_id,
 
 	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
 	s = KVMT_GUEST(vm, sample);
-	kvmt_vm_free(vm);
+	if (keep)
+		*keep = vm;
+	else
+		kvmt_vm_free(vm);
 	return s;
+}
+
+static struct pmu_sample measure_in(const char *cg, uint64_t cg_id,
+				    long long policy, uint64_t *vm_id)
+{
+	return measure_keep(cg, cg_id, policy, vm_id, NULL);
 }
 
 /* Ring buffer records, collected by consume(). */
 #define MAX_RECS 512
 static struct vpmu_record recs[MAX_RECS];
 static int nr_recs;
-static struct ring_buffer *rb;
+static struct ring_buffer *rb;		/* lifecycle */
+static struct ring_buffer *rb_dec;	/* records (decisions) */
+static bool hold_decisions;		/* leave records unread */
 
 static int on_record(void *ctx, void *data, size_t size)
 {
@@ -239,6 +280,136 @@ static int on_record(void *ctx, void *data, size_t size)
 static void consume(void)
 {
 	ring_buffer__consume(rb);
+	if (!hold_decisions)
+		ring_buffer__consume(rb_dec);
+}
+
+static __u64 drops_of(__u32 which)
+{
+	__u64 n = 0;
+
+	bpf_map_lookup_elem(bpf_map__fd(eng->maps.drops), &which, &n);
+	return n;
+}
+
+/*
+ * The next audit entry of @vm after *@prev (NULL: the first) into @k and
+ * @v; *@prev then points at @k.  False when there is none.
+ */
+static bool audit_next(uint64_t vm, struct vpmu_audit_key **prev,
+		       struct vpmu_audit_key *k, struct vpmu_audit_val *v)
+{
+	int fd = bpf_map__fd(eng->maps.audit);
+	struct vpmu_audit_key next;
+
+	while (!bpf_map_get_next_key(fd, *prev, &next)) {
+		*k = next;
+		*prev = k;
+		if (k->vm_id == vm && !bpf_map_lookup_elem(fd, k, v))
+			return true;
+	}
+	return false;
+}
+
+/* @vm's audit entries, counted by walking audit; their sum in *@sum. */
+static int audit_entries_of(uint64_t vm, __u64 *sum)
+{
+	struct vpmu_audit_key k, *prev = NULL;
+	struct vpmu_audit_val v;
+	int n = 0;
+
+	if (sum)
+		*sum = 0;
+	while (audit_next(vm, &prev, &k, &v)) {
+		n++;
+		if (sum)
+			*sum += v.allowed + v.denied;
+	}
+	return n;
+}
+
+static bool audit_vm_of(uint64_t vm, struct vpmu_audit_vm *out)
+{
+	memset(out, 0, sizeof(*out));
+	return !bpf_map_lookup_elem(bpf_map__fd(eng->maps.audit_vms), &vm, out);
+}
+
+static bool has_record(__u32 type, uint64_t vm)
+{
+	int i;
+
+	for (i = 0; i < nr_recs; i++)
+		if (recs[i].type == type && recs[i].vm_id == vm)
+			return true;
+	return false;
+}
+
+/*
+ * A guest programming FLOOD_EVENTS distinct events (more than its cap and
+ * than audit holds), with every decision sent as a record and the records
+ * ring buffer left unread, while another VM's audit entries exist.
+ */
+static void flood(uint64_t cg_x, uint64_t cg_y)
+{
+	struct kvmt_vm *keeper, *flooder, *late;
+	struct kvmt_vcpu *vcpu;
+	__u64 before_sum, after_sum, lost_before;
+	uint64_t vm_k, vm_f, vm_l;
+	struct vpmu_audit_vm av;
+	int before, after, n;
+
+	measure_keep(CG_X, cg_x, POL_DENY_INST, &vm_k, &keeper);
+	before = audit_entries_of(vm_k, &before_sum);
+	/* Every decision a record, none held back by the rate limit. */
+	set_config_audit(POL_ALLOW_ALL, VPMU_DENY, VPMU_AUDIT_ALL, 1000000);
+	consume();
+	hold_decisions = true;
+	lost_before = drops_of(VPMU_DROP_RECORDS);
+
+	flooder = vm_in(CG_Y, cg_y, HOST_DEFAULT, &vm_f, &vcpu, guest_flood);
+	kvmt_vcpu_run_expect(vcpu, UCALL_DONE);
+	after = audit_entries_of(vm_k, &after_sum);
+	tap_check(before == 3 && after == before && after_sum == before_sum,
+		  "a VM flooding %d events leaves another VM's audit entries intact (%d -> %d entries, %llu -> %llu decisions)",
+		  FLOOD_EVENTS, before, after, (unsigned long long)before_sum,
+		  (unsigned long long)after_sum);
+	n = audit_entries_of(vm_f, NULL);
+	audit_vm_of(vm_f, &av);
+	tap_check(n == VPMU_MAX_AUDIT_PER_VM && av.entries == (__u32)n,
+		  "the flooding VM has at most its %d audit entries (%d, audit_vms says %u)",
+		  VPMU_MAX_AUDIT_PER_VM, n, av.entries);
+	tap_check(av.overflow >= FLOOD_EVENTS - VPMU_MAX_AUDIT_PER_VM,
+		  "the decisions past its cap are counted as its overflow (%llu)",
+		  (unsigned long long)av.overflow);
+	tap_check(drops_of(VPMU_DROP_RECORDS) > lost_before,
+		  "with the records ring buffer full, lost decision records are counted (%llu)",
+		  (unsigned long long)(drops_of(VPMU_DROP_RECORDS) - lost_before));
+
+	/* Records still full: a VM created and destroyed is still seen. */
+	pt_enter_cgroup(CG_Y);
+	late = kvmt_vm_create();
+	pt_enter_cgroup(PT_CGROUP_ROOT);
+	if (!late)
+		kvmt_die("cannot create a VM");
+	vm_l = newest_vm(cg_y);
+	tap_check(vm_l > vm_f,
+		  "with the records ring buffer full, VM_INIT arrives on the lifecycle ring buffer");
+	kvmt_vm_free(flooder);
+	kvmt_vm_free(late);
+	consume();
+	tap_check(has_record(VPMU_REC_VM_DESTROY, vm_f) && vm_l &&
+		  has_record(VPMU_REC_VM_DESTROY, vm_l) &&
+		  drops_of(VPMU_DROP_LIFECYCLE) == 0,
+		  "and VM_DESTROY too, none lost (%llu lifecycle drops)",
+		  (unsigned long long)drops_of(VPMU_DROP_LIFECYCLE));
+	tap_check(audit_entries_of(vm_f, NULL) == 0 && !audit_vm_of(vm_f, &av),
+		  "vm_destroy deleted the flooding VM's audit entries and its count");
+	hold_decisions = false;
+	consume();
+	kvmt_vm_free(keeper);
+	tap_check(audit_entries_of(vm_k, NULL) == 0 && !audit_vm_of(vm_k, &av),
+		  "and the other VM's, once it is destroyed");
+	set_config(POL_ALLOW_ALL, VPMU_DENY);
 }
 
 /*
@@ -258,16 +429,12 @@ static void consume(void)
  */
 static void check_audit_of(uint64_t vm)
 {
-	int fd = bpf_map__fd(eng->maps.audit), n = 0, wrong = 0;
-	struct vpmu_audit_key k, next, *prev = NULL;
+	struct vpmu_audit_key k, *prev = NULL;
 	struct vpmu_audit_val v;
+	int n = 0, wrong = 0;
 	bool bad;
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		k = next;
-		prev = &k;
-		if (k.vm_id != vm || bpf_map_lookup_elem(fd, &k, &v))
-			continue;
+	while (audit_next(vm, &prev, &k, &v)) {
 		n++;
 		if (k.space != VPMU_SPACE_ARM64)
 			bad = true;
@@ -348,13 +515,20 @@ int main(void)
 		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
 	kvmt_vm_free(vm);
 	tap_libbpf_quiet();
-	tap_plan(26);
+	tap_plan(36);
 
-	eng = vpmu_engine__open_and_load();
-	if (!tap_check(eng != NULL, "the verifier accepts the engine"))
+	eng = vpmu_engine__open();
+	if (!eng)
+		tap_bail("cannot open the engine: %s", strerror(errno));
+	bpf_map__set_max_entries(eng->maps.audit, TEST_AUDIT_ENTRIES);
+	bpf_map__set_max_entries(eng->maps.records, sysconf(_SC_PAGESIZE));
+	if (!tap_check(!vpmu_engine__load(eng), "the verifier accepts the engine"))
 		tap_bail("cannot load the engine: %s", strerror(errno));
 	check_inlined(bpf_program__fd(eng->progs.vpmu_event_filter));
-	rb = ring_buffer__new(bpf_map__fd(eng->maps.records), on_record, NULL, NULL);
+	rb = ring_buffer__new(bpf_map__fd(eng->maps.lifecycle), on_record, NULL,
+			      NULL);
+	rb_dec = ring_buffer__new(bpf_map__fd(eng->maps.records), on_record,
+				  NULL, NULL);
 	cg_x = pt_make_cgroup(CG_X);
 	cg_y = pt_make_cgroup(CG_Y);
 	set_config(POL_ALLOW_ALL, VPMU_DENY);
@@ -386,7 +560,7 @@ int main(void)
 		  (unsigned long long)y.inst, (unsigned long long)y.cycles);
 
 	/* Classified: by tenant, or as matching none (host default). */
-	x = measure_in(CG_X, cg_x, POL_DENY_INST, &vm_x);
+	x = measure_keep(CG_X, cg_x, POL_DENY_INST, &vm_x, &vm);
 	y = measure_in(CG_Y, cg_y, HOST_DEFAULT, NULL);
 	tap_check(x.inst == 0 && x.cycles == EXACT,
 		  "X's tenant policy denies INST_RETIRED only (%llu, %llu)",
@@ -404,6 +578,16 @@ int main(void)
 		  "audit counts X's INST_RETIRED as denied (%llu denied, %llu allowed)",
 		  (unsigned long long)av.denied, (unsigned long long)av.allowed);
 	check_audit_of(vm_x);
+	{
+		struct vpmu_audit_vm avm;
+
+		audit_vm_of(vm_x, &avm);
+		TAP_CHECK_EQ(avm.entries, 3,
+			     "audit_vms counts X's VM's audit entries");
+	}
+	kvmt_vm_free(vm);
+	tap_check(audit_entries_of(vm_x, NULL) == 0,
+		  "vm_destroy deleted X's VM's audit entries");
 	consume();
 	for (i = 0; i < nr_recs; i++)
 		if (recs[i].type == VPMU_REC_DECISION && recs[i].vm_id == vm_x &&
@@ -468,12 +652,13 @@ int main(void)
 		set_policy(7, new_policy_flags(VPMU_ALLOW,
 					       VPMU_POLICY_AUDIT(VPMU_AUDIT_NONE),
 					       NULL, 0));
-		measure_in(CG_Y, cg_y, 7, &vm_q);
+		measure_keep(CG_Y, cg_y, 7, &vm_q, &vm);
 		ak.vm_id = vm_q;
 		ak.event = PMU_EV_CPU_CYCLES;
 		tap_check(vm_q && bpf_map_lookup_elem(bpf_map__fd(eng->maps.audit),
 						      &ak, &none) && errno == ENOENT,
 			  "a policy with audit none leaves no audit record");
+		kvmt_vm_free(vm);
 	}
 
 	/* Re-attaching announces existing VMs: their entries stay. */
@@ -492,6 +677,9 @@ int main(void)
 		kvmt_vm_free(vm);
 	}
 
+	/* One guest cannot take the others' audit or lifecycle records. */
+	flood(cg_x, cg_y);
+
 	/* Fail closed: a tenant's missing policy denies, whatever the host. */
 	set_config(POL_ALLOW_ALL, VPMU_ALLOW);
 	y = measure_in(CG_Y, cg_y, POL_MISSING, NULL);
@@ -509,6 +697,7 @@ int main(void)
 
 	bpf_link__destroy(link);
 	ring_buffer__free(rb);
+	ring_buffer__free(rb_dec);
 	vpmu_engine__destroy(eng);
 	return tap_finish();
 }

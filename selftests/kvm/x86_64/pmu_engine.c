@@ -64,7 +64,8 @@ int main(void)
 	link = bpf_map__attach_struct_ops(eng->maps.vpmu_engine);
 	if (!tap_check(link != NULL, "the engine attaches"))
 		tap_bail("cannot attach: %s", strerror(errno));
-	rb = ring_buffer__new(bpf_map__fd(eng->maps.records), on_record, NULL, NULL);
+	rb = ring_buffer__new(bpf_map__fd(eng->maps.lifecycle), on_record, NULL,
+			      NULL);
 	cg_x = pt_make_cgroup(CG_X);
 
 	pt_enter_cgroup(CG_X);
@@ -87,7 +88,7 @@ int main(void)
 		     "a guest runs with the engine attached");
 	kvmt_vm_free(vm);
 	ring_buffer__consume(rb);
-	TAP_CHECK_EQ(inits, 1, "vm_init reached the ring buffer with the VM's cgroup");
+	TAP_CHECK_EQ(inits, 1, "vm_init reached the lifecycle ring buffer with the VM's cgroup");
 	TAP_CHECK_EQ(destroys, 1, "vm_destroy reached it too");
 
 	ring_buffer__free(rb);
