@@ -56,7 +56,7 @@ struct policyd {
 	/* Policy ids in use or remembered from a previous daemon. */
 	struct strmap ids_by_name;
 	char *id_name[VPMU_MAX_POLICIES + 1];
-	uint32_t next_free_id;		/* no free id below it */
+	uint32_t next_free_id;		/* no unnamed id below it */
 	/* A pinned tenant may have no file any more (start, delete, rename). */
 	bool maybe_stale;
 	/*

@@ -38,6 +38,17 @@ uint64_t realtime_ns(void)
  * back from the pinned tenants map).  ids_by_name and id_name are the two
  * directions; both are O(1), so 10,000 tenants stay linear.
  */
+/* Whether a VM's entry still names policy @id (its VM not reclassified). */
+static bool id_in_use(const struct policyd *d, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < d->nvms; i++)
+		if (d->vms[i].policy_id == id)
+			return true;
+	return false;
+}
+
 uint32_t tenant_id_of(struct policyd *d, const char *name, bool assign)
 {
 	uint32_t id;
@@ -46,8 +57,13 @@ uint32_t tenant_id_of(struct policyd *d, const char *name, bool assign)
 		return id;
 	if (!assign)
 		return VPMU_POLICY_NONE;
-	/* The smallest free id: ids stay small and dense. */
-	for (id = d->next_free_id; id <= VPMU_MAX_POLICIES && d->id_name[id]; id++)
+	/*
+	 * The smallest free id (ids stay small and dense, and a gone
+	 * tenant's id is reused), but never one a VM's entry still names:
+	 * that VM would run under the new tenant's policy.
+	 */
+	for (id = d->next_free_id; id <= VPMU_MAX_POLICIES &&
+	     (d->id_name[id] || id_in_use(d, id)); id++)
 		;
 	if (id > VPMU_MAX_POLICIES)
 		return VPMU_POLICY_NONE;
@@ -68,11 +84,9 @@ static void forget_id(struct policyd *d, uint32_t id)
 	strmap_del(&d->ids_by_name, d->id_name[id]);
 	free(d->id_name[id]);
 	d->id_name[id] = NULL;
-	/*
-	 * next_free_id is not lowered: an id is not given to another tenant
-	 * while something (a cgroup entry, a VM the daemon has not seen
-	 * go) may still name it.
-	 */
+	/* Reusable, once no VM's entry names it (tenant_id_of() checks). */
+	if (id < d->next_free_id)
+		d->next_free_id = id;
 }
 
 void tenant_remember_id(struct policyd *d, const char *name, uint32_t id)

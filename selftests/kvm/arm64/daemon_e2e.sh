@@ -380,8 +380,8 @@ check "[ '$(slice b 7)' = '$exact' ]" "slice 7: B still under the host default (
 /tests/tools/set_xattr $CG/tenant-b.slice/vm-b.scope trusted.vpmu.quarantine 1
 kill -USR1 "$(cat /tmp/policyd.pid)"
 sleep 1
-check "vpmuctl vms | grep -E 'tenant-b.slice/vm-b.scope +q '" \
-	"SIGUSR1: B's VM is reclassified to tenant q by its new trusted xattr"
+check "vpmuctl vms | grep -E 'tenant-b.slice/vm-b.scope +q +2 '" \
+	"SIGUSR1: B's VM is reclassified to tenant q, which reuses deleted tenant b's policy id 2 (no VM names it)"
 touch $T/b/go.8
 check "[ '$(slice b 8)' = 0 ]" "slice 8: q's deny applies from the next slice (the rescan refreshed the VM)"
 rm $ETC/tenants.d/q.json
