@@ -48,6 +48,14 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 	/* The tenant set is unknown (tenants.d unreadable): keep entries. */
 	if (d->frozen)
 		return false;
+	/*
+	 * A rejected file with no good version: its tenant is unknown and
+	 * could claim any VM, over any other tenant.  Classified VMs keep
+	 * their entries; new ones stay pending until it is known.
+	 */
+	if (d->unknown_tenants && v->policy_id != (uint32_t)-1 &&
+	    v->policy_id != VPMU_POLICY_PENDING)
+		return false;
 	if (!v->path)
 		v->path = cgroup_path_of(d->cfg.cgroup_root, v->cgroup_id);
 	if (v->path) {
@@ -60,6 +68,9 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 		/* Not "no tenant": whatever it was in, it may have matched. */
 		why = "its cgroup cannot be resolved";
 		val.policy_id = VPMU_POLICY_PENDING;
+	} else if (d->unknown_tenants) {
+		why = "a tenant file is rejected with no good version: that tenant may be this VM's";
+		val.policy_id = VPMU_POLICY_PENDING;
 	} else if (t) {
 		val.policy_id = tenant_id_of(d, t->name, false);
 		if (val.policy_id == VPMU_POLICY_NONE) {
@@ -69,10 +80,6 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 		}
 		if (tie)
 			val.flags |= VPMU_VM_TIE;
-	} else if (d->unknown_tenants) {
-		/* A rejected file's tenant, unknown, may be this VM's. */
-		why = "no known tenant matches, and a tenant file is rejected with no good version";
-		val.policy_id = VPMU_POLICY_PENDING;
 	} else {
 		/* 0: the engine's host default (config.default_policy_id). */
 		val.flags |= VPMU_VM_DEFAULT;

@@ -390,9 +390,14 @@ wait $vms
 vpmuctl vms | sed 's/^/# /'
 
 # A new tenant file that is rejected and has no good version: its tenant
-# is unknown, so a VM no known tenant matches may be its VM and stays
-# pending (not the host default) until the file is fixed or removed.
+# is unknown and could claim any VM, even one another tenant (here a
+# catch-all) matches, so new VMs stay pending until the file is fixed or
+# removed, and classified VMs keep their tenants.
 mkdir -p $CG/other.slice/vm-e.scope $T/e
+r=$(reloads)
+printf '{ "match": { "slice": "*.slice" }, "priority": -10, "default": "allow" }\n' \
+	>$ETC/tenants.d/all.json
+wait_reload $r
 r=$(reloads)
 printf '{ "match": { "slice": "other.slice" }, "default": "allow", "deny": [ "NO_SUCH" ] }\n' \
 	>$ETC/tenants.d/x.json
@@ -402,14 +407,15 @@ sh -c "echo \$\$ >$CG/other.slice/vm-e.scope/cgroup.procs && exec /tests/tools/v
 vm_e=$!
 slice e 0 >/dev/null
 check "vpmuctl vms | grep -E 'other.slice/vm-e.scope +\(pending\) .* pending$'" \
-	"a VM no known tenant matches stays pending while a tenant file is rejected with no good version"
+	"a new VM stays pending while a tenant file is rejected with no good version, though a catch-all matches it"
 r=$(reloads)
 rm $ETC/tenants.d/x.json
 wait_reload $r
-check "vpmuctl vms | grep -E 'other.slice/vm-e.scope +\(host default\) .* host-default$'" \
-	"once that file is removed, it gets the host default"
+check "vpmuctl vms | grep -E 'other.slice/vm-e.scope +all .* enforced$'" \
+	"once that file is removed, the catch-all tenant gets it"
 touch $T/e/go.1
 wait $vm_e
+rm $ETC/tenants.d/all.json
 
 # tenants.d missing (a mount gone, a directory being replaced): frozen,
 # not empty.
