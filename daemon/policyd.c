@@ -39,6 +39,7 @@ struct loop {
 	sd_event *ev;
 	sd_event_source *reload_timer;
 	bool retry_full;		/* the timer's next reload is a full one */
+	uint64_t retry_delay_us;	/* doubles up to RETRY_MAX_US while failing */
 	sd_event_source *inotify;
 	bool oneshot;
 };
@@ -103,6 +104,8 @@ static void reload(struct loop *l, bool config)
 	/* A policy that failed to publish: try again, not only on the next edit. */
 	if (l->d.retry)
 		schedule_retry(l);
+	else
+		l->retry_delay_us = 0;
 	sd_notify(0, "READY=1");
 }
 
@@ -141,18 +144,27 @@ static void schedule_reload(struct loop *l)
 	sd_event_source_set_enabled(l->reload_timer, SD_EVENT_ONESHOT);
 }
 
-/* A publish failed: reload everything again in RETRY_DELAY_US. */
+/*
+ * A publish failed: reload everything again, after 2 s, then twice as
+ * long each time it fails again, up to a minute (a policy that cannot be
+ * published must not keep the daemon reloading).
+ */
 #define RETRY_DELAY_US (2 * 1000000ULL)
+#define RETRY_MAX_US (60 * 1000000ULL)
 
 static void schedule_retry(struct loop *l)
 {
 	uint64_t now;
 
+	l->retry_delay_us = l->retry_delay_us ?
+			    l->retry_delay_us * 2 : RETRY_DELAY_US;
+	if (l->retry_delay_us > RETRY_MAX_US)
+		l->retry_delay_us = RETRY_MAX_US;
 	log_msg(LOG_WARNING, "a policy could not be published; retrying in %llu s",
-		RETRY_DELAY_US / 1000000ULL);
+		(unsigned long long)(l->retry_delay_us / 1000000ULL));
 	l->retry_full = true;
 	sd_event_now(l->ev, CLOCK_MONOTONIC, &now);
-	sd_event_source_set_time(l->reload_timer, now + RETRY_DELAY_US);
+	sd_event_source_set_time(l->reload_timer, now + l->retry_delay_us);
 	sd_event_source_set_enabled(l->reload_timer, SD_EVENT_ONESHOT);
 }
 
