@@ -20,6 +20,7 @@
 
 #include <bpf/bpf.h>
 
+#include "../lib/policy_image.h"
 #include "esc.h"
 #include "policyd.h"
 #include "strmap.h"
@@ -212,6 +213,28 @@ static const char *name_taken(const struct policyd *d,
 	       other->file : NULL;
 }
 
+/*
+ * Whether the engine can take @t's policy: laid out here, so that a file
+ * the engine could never run is rejected (its tenant keeps its previous
+ * version) instead of failing to publish at every retry.
+ */
+static bool fits_engine(const struct tenant *t, const char *path,
+			struct diag *dg)
+{
+	struct vpmu_policy_header hdr = tenant_header(t);
+	struct vpmu_policy_image img;
+	int err;
+
+	err = vpmu_policy_image_build(&img, &hdr, t->rules, t->nr);
+	if (err) {
+		diag_file(dg, path, "its policy cannot be laid out for the engine: %s",
+			  strerror(-err));
+		return false;
+	}
+	vpmu_policy_image_free(&img);
+	return true;
+}
+
 static void read_slot(struct policyd *d, struct tenant_slot *s)
 {
 	char path[PATH_MAX];
@@ -247,6 +270,10 @@ static void read_slot(struct policyd *d, struct tenant_slot *s)
 	}
 	s->file_digest = dig;
 	t = tenant_parse(path, text, len, d->cfg.target, &dg);
+	if (t && !fits_engine(t, path, &dg)) {
+		tenant_free(t);
+		t = NULL;
+	}
 	if (t && (other = name_taken(d, s, t->name))) {
 		diag_file(&dg, path, "tenant \"%s\" is already defined by %s",
 			  t->name, ESC(other));
