@@ -11,6 +11,10 @@
 #                   decisions
 #   make install    vpmu-policyd, vpmuctl, unit, man pages (PREFIX, DESTDIR,
 #                   ARCH=arm64 for the arm64 build)
+#   make stress     the stress and fault campaign (not part of make check):
+#                   kill -9 of vpmu-policyd at random moments while guests
+#                   count, VM create/destroy cycles, a guest flooding
+#                   decisions (STRESS_KILLS, STRESS_CYCLES, STRESS_SEED)
 #   make fuzz-long  10^6 inputs through each libFuzzer target (ASan+UBSan),
 #                   some minutes; make check runs them for 20 s each
 #   make bench      benchmarks (numbers, not tests): the engine's decision
@@ -38,7 +42,7 @@ SHELL := /bin/bash
 .PHONY: all deps source kernel $(addprefix kernel-,$(ARCHES)) selftests \
 	$(addprefix libbpf-,$(ARCHES)) $(addprefix intree-,$(ARCHES)) \
 	$(addprefix selftests-,$(ARCHES)) $(addprefix daemon-,$(ARCHES)) \
-	daemon check fuzz-long demo bench bench-kernel install install-test-arm64 \
+	daemon check stress fuzz-long demo bench bench-kernel install install-test-arm64 \
 	clean help
 
 all: kernel selftests
@@ -92,6 +96,10 @@ install-test-arm64: daemon-arm64
 
 check: deps kernel selftests daemon install-test-arm64
 	@selftests/run.sh $(if $(TESTS),--only "$(TESTS)")
+
+# Stress suites (selftests/vm/suites/*.stress) only; make check skips them.
+stress: deps kernel-arm64 selftests-arm64 daemon-arm64
+	@selftests/run.sh --stress
 
 # The fuzzers are built as for make check, but alone: no kernel needed.
 FUZZ_RUNS ?= 1000000

@@ -5,7 +5,7 @@
 #   N passed, N failed, N skipped
 # Exit status is non-zero if anything failed.
 #
-# Usage: selftests/run.sh [--only "NAME ..."] [--verbose]
+# Usage: selftests/run.sh [--only "NAME ..."] [--verbose] [--stress]
 #
 # Test kinds, in order:
 #   unit      selftests/unit/test_*      host programs printing TAP (scripts,
@@ -17,6 +17,9 @@
 # "test_", in-guest test names (alone, or as SUITE/NAME when two suites
 # have one of that name), or whole suites, e.g.
 #   --only "pmu_filter splat_detect x86_64/pmu_counts arm64-nested".
+# --stress runs the stress suites instead, vm/suites/*.stress (make
+# stress), and nothing else: a suite named *.stress is never part of a
+# plain run (make check).
 # Expects `make kernel selftests` to have run (make check does it).
 set -uo pipefail
 
@@ -25,11 +28,12 @@ top=$(dirname "$here")
 O=${O:-$top/build}
 export O
 
-only= verbose=
+only= verbose= stress=
 while (($#)); do
 	case $1 in
 	--only) only=" $2 "; shift 2 ;;
 	--verbose) verbose=--verbose; shift ;;
+	--stress) stress=1; shift ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -73,7 +77,7 @@ run_suite()
 {
 	local suite=$1 name ARCH APPEND MODULES TESTS TIMEOUT tests=() t kdir
 	local initrd summary rc counts bpftool
-	name=$(basename "$suite" .suite)
+	name=$(basename "$suite"); name=${name%.*}
 	# shellcheck disable=SC1090
 	. "$suite"
 	for t in $TESTS; do
@@ -115,6 +119,24 @@ run_suite()
 	fi
 	add_counts "vm/$name" "$counts"
 }
+
+finish()
+{
+	echo
+	if ((${#failures[@]})); then
+		echo "failed: ${failures[*]} (logs in $logs)"
+	fi
+	echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+	((total_fail == 0))
+}
+
+if [[ -n $stress ]]; then
+	for s in "$here"/vm/suites/*.stress; do
+		run_suite "$s"
+	done
+	finish
+	exit
+fi
 
 for t in "$here"/unit/test_*; do
 	[[ -x $t ]] || continue
@@ -177,10 +199,4 @@ for t in "$here"/harness/test_*; do
 	n=$(basename "$t"); n=${n#test_}; n=${n%.*}
 	selected "$n" && run_host_tap "harness/$n" "$t"
 done
-
-echo
-if ((${#failures[@]})); then
-	echo "failed: ${failures[*]} (logs in $logs)"
-fi
-echo "$total_pass passed, $total_fail failed, $total_skip skipped"
-((total_fail == 0))
+finish
