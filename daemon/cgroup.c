@@ -159,27 +159,40 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 	return n > m && !memcmp(s + n - m, suffix, m);
 }
 
+const char *cgroup_next(const char **p, size_t *n)
+{
+	const char *c = *p;
+
+	while (*c == '/')
+		c++;
+	if (!*c) {
+		*p = c;
+		return NULL;
+	}
+	*p = strchrnul(c, '/');
+	*n = *p - c;
+	return c;
+}
+
 bool cgroup_unit(const char *path, int max_depth, char *buf, size_t len,
 		 int *depth)
 {
-	const char *p = path, *end;
+	const char *p = path, *c;
+	size_t n;
 	int d = 0;
 
 	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p || ++d > max_depth)
+		c = cgroup_next(&p, &n);
+		if (!c || ++d > max_depth)
 			return false;
-		end = strchrnul(p, '/');
-		if (!ends_with(p, end - p, ".slice"))
+		if (!ends_with(c, n, ".slice"))
 			break;
-		p = end;
 	}
-	if ((!ends_with(p, end - p, ".service") &&
-	     !ends_with(p, end - p, ".scope")) || (size_t)(end - p) >= len)
+	if ((!ends_with(c, n, ".service") && !ends_with(c, n, ".scope")) ||
+	    n >= len)
 		return false;
-	memcpy(buf, p, end - p);
-	buf[end - p] = 0;
+	memcpy(buf, c, n);
+	buf[n] = 0;
 	*depth = d;
 	return true;
 }
@@ -189,13 +202,8 @@ bool cgroup_prefix(const char *path, int depth, char *buf, size_t len)
 	const char *p = path;
 	size_t n;
 
-	while (depth-- > 0) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		p = strchrnul(p, '/');
-	}
+	while (depth-- > 0 && cgroup_next(&p, &n))
+		;
 	n = p - path;
 	if (n >= len)
 		return false;
@@ -226,8 +234,8 @@ static bool delegated(const char *dir)
 void cgroup_trust(const char *root, const char *path, struct cgroup_trust *t)
 {
 	char abs[PATH_MAX];
-	const char *p = path, *end;
-	size_t rl = strlen(root);
+	const char *p = path, *c;
+	size_t rl = strlen(root), n;
 	struct stat st;
 	int d = 0;
 
@@ -235,20 +243,15 @@ void cgroup_trust(const char *root, const char *path, struct cgroup_trust *t)
 	if (rl >= sizeof(abs))
 		return;
 	memcpy(abs, root, rl + 1);
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		end = strchrnul(p, '/');
-		if (rl + 1 + (end - p) >= sizeof(abs)) {
+	while ((c = cgroup_next(&p, &n))) {
+		if (rl + 1 + n >= sizeof(abs)) {
 			snprintf(t->why, sizeof(t->why), "path too long");
 			t->boundary = d + 1;
 			return;
 		}
 		abs[rl++] = '/';
-		memcpy(abs + rl, p, end - p);
-		rl += end - p;
+		memcpy(abs + rl, c, n);
+		rl += n;
 		abs[rl] = 0;
 		d++;
 		/* Gone or odd: nothing from here down is known. */
@@ -279,7 +282,6 @@ void cgroup_trust(const char *root, const char *path, struct cgroup_trust *t)
 			return;
 		}
 		t->xattrs = d;
-		p = end;
 	}
 }
 

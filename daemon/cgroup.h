@@ -62,6 +62,12 @@ bool cgroup_unit(const char *path, int max_depth, char *buf, size_t len,
 /* The first @depth components of @path ("/" for 0) into @buf. */
 bool cgroup_prefix(const char *path, int depth, char *buf, size_t len);
 /*
+ * The next component of a cgroup path: skips the slashes at *@p, returns
+ * where the component starts (its length in *@n) and moves *@p past it;
+ * NULL at the end of the path.
+ */
+const char *cgroup_next(const char **p, size_t *n);
+/*
  * The name of the machine systemd-machined registered for @unit, from
  * @machines_dir (/run/systemd/machines: one file per machine with
  * SCOPE=unit); false if none.

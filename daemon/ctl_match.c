@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
+#include "cgroup.h"
 #include "ctl.h"
 #include "esc.h"
 #include "match.h"
@@ -124,26 +125,19 @@ static struct tenant **load_tenants(struct ctl *c, size_t *nt)
 static bool resolve(const char *root, const char *arg, char *out, size_t len)
 {
 	size_t rl = strlen(root), n, o = 0;
-	const char *p = arg, *end;
+	const char *p = arg, *c;
 
 	while (rl > 1 && root[rl - 1] == '/')
 		rl--;
 	if (!strncmp(arg, root, rl) && (arg[rl] == '/' || !arg[rl]))
 		p = arg + rl;
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		end = strchrnul(p, '/');
-		n = end - p;
-		if ((n == 1 && *p == '.') || (n == 2 && !memcmp(p, "..", 2)) ||
+	while ((c = cgroup_next(&p, &n))) {
+		if ((n == 1 && *c == '.') || (n == 2 && !memcmp(c, "..", 2)) ||
 		    o + 1 + n >= len)
 			return false;
 		out[o++] = '/';
-		memcpy(out + o, p, n);
+		memcpy(out + o, c, n);
 		o += n;
-		p = end;
 	}
 	if (!o)
 		out[o++] = '/';

@@ -52,25 +52,16 @@ void match_notes_free(struct match_notes *ns)
 static void note_other_units(const struct vm_meta *m)
 {
 	char comp[256], name[256];
-	const char *p = m->path, *end;
+	const char *p = m->path, *c;
 	size_t n;
 	int d = 0;
 
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		end = strchrnul(p, '/');
-		n = end - p;
+	while ((c = cgroup_next(&p, &n))) {
 		d++;
-		if (d == m->unit_depth || n >= sizeof(comp)) {
-			p = end;
+		if (d == m->unit_depth || n >= sizeof(comp))
 			continue;
-		}
-		memcpy(comp, p, n);
+		memcpy(comp, c, n);
 		comp[n] = 0;
-		p = end;
 		if ((n <= 8 || strcmp(comp + n - 8, ".service")) &&
 		    (n <= 6 || strcmp(comp + n - 6, ".scope")))
 			continue;
@@ -92,19 +83,14 @@ static void note_other_units(const struct vm_meta *m)
 /* Is a leading component of @path, above depth @depth, "user.slice"? */
 static bool in_user_slice(const char *path, int depth)
 {
-	const char *p = path, *end;
+	const char *p = path, *c;
+	size_t n;
 	int d = 0;
 
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p || ++d >= depth)
-			return false;
-		end = strchrnul(p, '/');
-		if (end - p == 10 && !strncmp(p, "user.slice", 10))
+	while ((c = cgroup_next(&p, &n)) && ++d < depth)
+		if (n == 10 && !strncmp(c, "user.slice", 10))
 			return true;
-		p = end;
-	}
+	return false;
 }
 
 /*
