@@ -28,27 +28,7 @@
 #        lifecycle record lost) and count as their tenant says, and
 #        another VM's audit entries survive.
 echo "TAP version 13"
-n=0 failed=0
-ok()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-	fi
-}
-check()
-{
-	eval "$1" >/tmp/check.out 2>&1
-	r=$?
-	ok $r "$2"
-	[ $r = 0 ] && return
-	sed 's/^/# /' /tmp/check.out | head -20
-	echo "# daemon log (last lines):"
-	tail -n 8 $LOG | sed 's/^/#   /'
-}
+. "$(dirname "$0")/check_lib.sh"
 param()
 {
 	v=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^vpmu\.$1=//p")
