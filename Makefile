@@ -102,8 +102,9 @@ daemon: daemon-$(HOST_ARCH)
 $(addprefix daemon-,$(ARCHES)): daemon-%: deps-daemon bpf
 	@$(MAKE) --no-print-directory -f daemon/build.mk ARCH=$* O=$(O) progs
 
-# The daemon's host unit tests (plain, ASan+UBSan) and fuzzers.
-daemon-tests: deps bpf
+# The daemon's host unit tests (plain, ASan+UBSan) and fuzzers; after
+# daemon-x86_64, whose objects the same sub-make builds.
+daemon-tests: deps daemon-x86_64
 	@$(MAKE) --no-print-directory -f daemon/build.mk ARCH=x86_64 O=$(O)
 
 deb: deps-deb

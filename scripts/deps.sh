@@ -123,10 +123,11 @@ install_backports()
 	qv=$(dpkg-query -W -f='${Version}' "qemu-system-arm:$native" 2>/dev/null || true)
 	lv=$(dpkg-query -W -f='${Version}' "libbpf-dev:$native" 2>/dev/null || true)
 	# make daemon and make deb need no QEMU.
-	[[ $mode != all ]] && qv=1:$MIN_QEMU
+	[[ $mode != all ]] && qv=
 	if ((${#missing[@]} == 0)) &&
-	   version_ge "$qv" "1:$MIN_QEMU" && version_ge "$lv" "1:$MIN_LIBBPF"; then
-		info "bookworm-backports packages: all present (qemu $qv, libbpf $lv)"
+	   { [[ $mode != all ]] || version_ge "$qv" "1:$MIN_QEMU"; } &&
+	   version_ge "$lv" "1:$MIN_LIBBPF"; then
+		info "bookworm-backports packages: all present (${qv:+qemu $qv, }libbpf $lv)"
 		return
 	fi
 	step "installing from bookworm-backports: ${BACKPORTS_PKGS[*]}"
