@@ -15,6 +15,10 @@
 
 ARCH ?= x86_64
 O ?= build
+# One spelling of every path: the .d files name targets as the rules
+# were given them, so a relative O after an absolute one (or the other
+# way round) would lose every header dependency.
+override O := $(abspath $(O))
 OUT := $(O)/daemon/$(ARCH)
 # debian/changelog's version, the one the package carries.
 VERSION ?= $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
@@ -53,6 +57,8 @@ endif
 
 PROGS := $(OUT)/vpmu-policyd $(OUT)/vpmuctl
 
+# bpf/build.mk's rules must not become the default goal.
+.DEFAULT_GOAL := all
 include bpf/build.mk
 
 # Host tests: selftests/daemon/test_*.c against the library sources.

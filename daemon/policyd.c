@@ -82,14 +82,14 @@ static uint64_t now_us(clockid_t c)
 
 void policyd_keepalive(void)
 {
-	static uint64_t last, calls;
+	static uint64_t last;
 	static int enabled = -1;
 	uint64_t now;
 
 	if (enabled < 0)
 		enabled = sd_watchdog_enabled(0, NULL) > 0;
-	/* A clock read per 64 calls: the loops' steps are short. */
-	if (!enabled || ++calls % 64)
+	/* By time, not by steps: one step may be slow (a cgroup walk). */
+	if (!enabled)
 		return;
 	now = now_us(CLOCK_MONOTONIC);
 	if (now - last < 1000000)

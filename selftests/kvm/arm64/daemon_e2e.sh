@@ -19,7 +19,7 @@
 # Last, an engine pinned by another ABI version is refused by that
 # version, and unpinned.
 echo "TAP version 13"
-echo "1..74"
+echo "1..78"
 . "$(dirname "$0")/check_lib.sh"
 
 CG=/sys/fs/cgroup
@@ -398,15 +398,56 @@ touch $T/e/go.1
 wait $vm_e
 rm $ETC/tenants.d/all.json
 
+# While a rejected file's tenant is unknown, classified VMs keep their
+# entries; once it is known, what changed meanwhile applies to them too
+# (not only to what the last file named).
+mkdir -p $CG/moved.slice/vm-f.scope $T/f
+r=$(reloads)
+echo '{ "match": { "slice": "moved.slice" } }' >$ETC/tenants.d/.m.tmp
+mv $ETC/tenants.d/.m.tmp $ETC/tenants.d/m.json
+wait_reload $r
+sh -c "echo \$\$ >$CG/moved.slice/vm-f.scope/cgroup.procs && exec /tests/tools/vm_count 2 $T/f" \
+	>$T/f.out 2>&1 &
+vm_f=$!
+slice f 0 >/dev/null
+check "vpmuctl vms | grep -E 'moved.slice/vm-f.scope +m .* enforced$'" \
+	"VM f runs under tenant m"
+r=$(reloads)
+echo '{ "match": ' >$ETC/tenants.d/.y.tmp
+mv $ETC/tenants.d/.y.tmp $ETC/tenants.d/y.json
+wait_reload $r
+r=$(reloads)
+echo '{ "match": { "slice": "elsewhere.slice" } }' >$ETC/tenants.d/.m.tmp
+mv $ETC/tenants.d/.m.tmp $ETC/tenants.d/m.json
+wait_reload $r
+check "vpmuctl vms | grep -E 'moved.slice/vm-f.scope +m '" \
+	"while y.json's tenant is unknown, VM f keeps its entry, though m no longer matches it"
+r=$(reloads)
+echo '{ "match": { "slice": "y.slice" } }' >$ETC/tenants.d/.y.tmp
+mv $ETC/tenants.d/.y.tmp $ETC/tenants.d/y.json
+wait_reload $r
+check "vpmuctl vms | grep -E 'moved.slice/vm-f.scope +\(host default\)'" \
+	"once y.json is fixed, VM f leaves m at once (not at the next rescan)"
+touch $T/f/go.1
+wait $vm_f
+rm $ETC/tenants.d/m.json $ETC/tenants.d/y.json
+
 # tenants.d missing (a mount gone, a directory being replaced): frozen,
 # not empty.
+# The host's own settings still apply.
 mv $ETC/tenants.d $ETC/tenants.d.away
+cp $ETC/vpmu-policyd.json $T/config.saved
+sed -i 's/"audit": "denials",/"audit": "denials", "denials_per_sec": 7,/' $ETC/vpmu-policyd.json
 kill -HUP "$(cat /tmp/policyd.pid)"
 sleep 1
 check "grep -q 'tenants.d: No such file or directory; keeping the current tenants' $LOG" \
 	"a missing tenants.d is logged as such"
 check "bpftool map dump pinned /sys/fs/bpf/vpmu/tenants | grep -q '\"a\"'" \
 	"tenant a keeps its policy while tenants.d is missing"
+check "grep -q 'vpmu-policyd.json: applied while the tenants are frozen' $LOG &&
+	bpftool map dump pinned /sys/fs/bpf/vpmu/config | grep -q '\"denials_per_sec\": 7'" \
+	"a configuration reloaded while tenants.d is missing applies at once"
+cp $T/config.saved $ETC/vpmu-policyd.json
 mv $ETC/tenants.d.away $ETC/tenants.d
 
 # Custom filters beside the engine (no nested guest here: no effect).
