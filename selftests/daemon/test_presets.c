@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/types.h>
 
@@ -442,6 +443,43 @@ static void test_errors(void)
 	}
 }
 
+/*
+ * examples/tenants.d/shared.json, from the source tree's top directory
+ * (where make check runs): 1 check per target.
+ */
+static void test_example(void)
+{
+	static const char path[] = "examples/tenants.d/shared.json";
+	/* The standard preset, cache-references, 2 nested denies per name. */
+	static const size_t want[NR_TARGETS] = {
+		[VPMU_TARGET_ARM64] = 62 + 1 + 2,	/* cycles: one encoding */
+		[VPMU_TARGET_X86_INTEL] = 40 + 1 + 4,	/* + fixed counters */
+		[VPMU_TARGET_X86_AMD] = 34 + 1 + 2,
+	};
+	struct tenant *t;
+	struct diag d;
+	int i;
+
+	for (i = 0; i < NR_TARGETS; i++) {
+		if (access(path, R_OK)) {
+			tap_skip("not run from the source tree's top directory",
+				 "%s for %s", path, vpmu_target_name(i));
+			continue;
+		}
+		diag_init(&d);
+		t = tenant_load(path, i, &d);
+		if (!tap_check(t && t->preset == STD && t->nr == want[i],
+			       "%s compiles for %s: the standard preset and %zu rules",
+			       path, vpmu_target_name(i), want[i])) {
+			dump_diag(&d);
+			if (t)
+				tap_diag("  preset %d, %zu rules", t->preset, t->nr);
+		}
+		tenant_free(t);
+		diag_free(&d);
+	}
+}
+
 /* 3 checks */
 static void test_names(void)
 {
@@ -461,7 +499,7 @@ int main(void)
 {
 	int t, p;
 
-	tap_plan(NR_TARGETS * 3 * 4 + 6 + NR_TARGETS + 1 + 4 * 2 + 8 * 2 + 3);
+	tap_plan(NR_TARGETS * 3 * 4 + 6 + NR_TARGETS + 1 + 4 * 2 + 8 * 2 + NR_TARGETS + 3);
 	for (t = 0; t < NR_TARGETS; t++)
 		for (p = ARCH; p <= ENH; p++)
 			test_compiled(t, p);
@@ -469,6 +507,7 @@ int main(void)
 	test_arm64_names();
 	test_precedence();
 	test_errors();
+	test_example();
 	test_names();
 	return tap_finish();
 }
