@@ -34,10 +34,12 @@ LIBS := $(LIBBPF)/lib64/libbpf.a -Wl,-Bstatic -lelf -lz -lzstd -Wl,-Bdynamic \
 
 # Everything but the two programs' mains and the engine's loader.
 LIB_SRCS := json.c esc.c events.c diag.c schema.c policy.c config.c cgroup.c strmap.c \
-	    match.c watch.c explain.c log.c pfm.c perms.c tenant_files.c presets.c
-DAEMON_SRCS := policyd.c tenants.c vms.c records.c engine.c policy_image.c policy_maps.c
+	    match.c watch.c explain.c log.c pfm.c perms.c tenant_files.c presets.c \
+	    metrics.c
+DAEMON_SRCS := policyd.c tenants.c vms.c records.c engine.c policy_image.c policy_maps.c \
+	       metrics_engine.c
 CTL_SRCS := vpmuctl.c ctl_status.c ctl_vms.c ctl_check.c ctl_explain.c ctl_match.c \
-	    ctl_filters.c ctl_presets.c engine.c policy_image.c policy_maps.c
+	    ctl_filters.c ctl_presets.c ctl_metrics.c metrics_engine.c engine.c policy_image.c policy_maps.c
 
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
 

@@ -55,5 +55,6 @@ int ctl_attach(struct ctl *c);
 int ctl_detach(struct ctl *c);
 int ctl_unpin(struct ctl *c);
 int ctl_presets(struct ctl *c);
+int ctl_metrics(struct ctl *c);
 
 #endif /* VPMUD_CTL_H */

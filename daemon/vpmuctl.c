@@ -28,6 +28,7 @@ static const struct {
 	{ "reload", ctl_reload, "make the daemon re-read its configuration" },
 	{ "attach", ctl_attach, "OBJ [--after NAME]: attach a custom filter beside the engine" },
 	{ "detach", ctl_detach, "NAME: detach a custom filter" },
+	{ "metrics", ctl_metrics, "[--top N]: OpenMetrics, as the daemon writes for node_exporter" },
 	{ "presets", ctl_presets, "[--target T]: the events of each preset" },
 	{ "unpin", ctl_unpin, "detach the engine and remove its pins (uninstall)" },
 };

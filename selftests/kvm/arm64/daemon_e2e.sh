@@ -22,7 +22,7 @@
 # Last, an engine pinned by another ABI version is refused by that
 # version, and unpinned.
 echo "TAP version 13"
-echo "1..90"
+echo "1..94"
 . "$(dirname "$0")/check_lib.sh"
 
 CG=/sys/fs/cgroup
@@ -40,9 +40,12 @@ cat >$ETC/vpmu-policyd.json <<'JSON'
 	"comment": "end-to-end test: deny what no tenant allows",
 	"default_action": "deny",
 	"audit": "denials",
-	"state_dir": "/run/vpmu-e2e-state"
+	"state_dir": "/run/vpmu-e2e-state",
+	"metrics_file": "/run/vpmu-e2e-metrics/vpmu-policyd.prom",
+	"metrics_interval_sec": 1
 }
 JSON
+mkdir -p /run/vpmu-e2e-metrics
 deny_a()
 {
 	cat >$ETC/tenants.d/.a.json.tmp <<'JSON'
@@ -467,6 +470,45 @@ check "vpmuctl --json explain --vm $vm_p --event INST_RETIRED | grep -q '\"prese
 	"vpmuctl --json explain names the preset"
 check "wait_log 'tenant p, .*deny L1D_CACHE'" \
 	"the engine denied L1D_CACHE for tenant p (logged by the daemon), not only QEMU not counting it"
+# Metrics: the textfile node_exporter would read, rewritten every second,
+# and vpmuctl metrics (the same text).  The file goes to the console
+# between markers: selftests/harness/test_metrics_promtool.sh checks it
+# with promtool on the host.
+M=/run/vpmu-e2e-metrics/vpmu-policyd.prom
+metric_wait()
+{
+	i=0
+	while [ $i -lt 50 ]; do
+		grep -q "$1" $M 2>/dev/null && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+check "metric_wait '^vpmu_vms{tenant=\"p\",state=\"enforced\"} 1\$'" \
+	"metrics file: tenant p has 1 VM, enforced"
+check "grep -Eq '^vpmu_guest_decisions\\{tenant=\"p\",event=\"L1D_CACHE\",verdict=\"denied\"\\} [1-9]' $M &&
+	grep -Eq '^vpmu_guest_decisions\\{tenant=\"p\",event=\"INST_RETIRED\",verdict=\"allowed\"\\} [1-9]' $M" \
+	"metrics file: p's L1D_CACHE denied and INST_RETIRED allowed, counted"
+check "grep -q '^vpmu_rejected_files 0\$' $M && grep -Eq '^vpmu_reloads_total [1-9]' $M &&
+	grep -q '^vpmu_daemon_up 1\$' $M && ! ls /run/vpmu-e2e-metrics | grep -q tmp" \
+	"metrics file: reloads, no rejected file, daemon up, no temporary left"
+# (Retried: the daemon may be rewriting the file with newer numbers.)
+metrics_same()
+{
+	i=0
+	while [ $i -lt 20 ]; do
+		vpmuctl metrics >$T/metrics.out && cmp -s $T/metrics.out $M && return 0
+		i=$((i + 1))
+		sleep 0.2
+	done
+	diff $T/metrics.out $M
+	return 1
+}
+check "metrics_same" "vpmuctl metrics prints what the daemon writes"
+echo "# vpmu-metrics-begin"
+sed 's/^/# /' $M
+echo "# vpmu-metrics-end"
 touch $T/p.stop
 events q tenant-q.slice/vm-q.scope
 cat $T/q.out | sed 's/^/# /'
