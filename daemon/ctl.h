@@ -9,6 +9,8 @@
 #include "config.h"
 #include "engine.h"
 
+struct tenant;
+
 struct ctl {
 	bool json;
 	const char *config_path;
@@ -28,6 +30,20 @@ void ctl_tenant_name(struct engine *e, __u32 id, char *buf, size_t len);
 /* The attached policies, in order, from debugfs; count or -errno. */
 int ctl_attached(char names[][64], int max);
 
+/*
+ * Call @fn for each entry of the engine's audit map (per VM and event);
+ * stops at the first nonzero return, which it returns.
+ */
+typedef int (*ctl_audit_fn)(const struct vpmu_audit_key *k,
+			    const struct vpmu_audit_val *v, void *arg);
+int ctl_audit_walk(struct engine *e, ctl_audit_fn fn, void *arg);
+/*
+ * The daemon's tenants, read from tenants.d as the daemon reads them
+ * (a rejected file gives its last good version); NULL, said why, if the
+ * set is unknown.  *@nt of them; free each with tenant_free().
+ */
+struct tenant **ctl_load_tenants(struct ctl *c, size_t *nt);
+
 int ctl_status(struct ctl *c);
 int ctl_vms(struct ctl *c);
 int ctl_check(struct ctl *c);
@@ -37,5 +53,6 @@ int ctl_reload(struct ctl *c);
 int ctl_attach(struct ctl *c);
 int ctl_detach(struct ctl *c);
 int ctl_unpin(struct ctl *c);
+int ctl_suggest(struct ctl *c);
 
 #endif /* VPMUD_CTL_H */
