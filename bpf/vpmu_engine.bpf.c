@@ -19,8 +19,15 @@
  * update, and then runs the refresh program so that running vCPUs
  * re-evaluate.
  *
+ * Audit mode (VPMU_POLICY_MODE_AUDIT in the policy's header): the
+ * policy's deny is counted as "would deny" and the guest is allowed, as
+ * if the policy allowed; the VMM's static filter still applies (KVM
+ * combines it with the verdict), and a VM with no policy (pending,
+ * missing) is denied as always: only a published policy can say "audit".
+ *
  * Audit: per VM and event, counts of allowed and denied decisions (after
- * combining with the VMM's static filter, i.e. what the guest got), at
+ * combining with the VMM's static filter, i.e. what the guest got) and
+ * of would-deny ones (a policy in audit mode counts at least these), at
  * most VPMU_MAX_AUDIT_PER_VM entries per VM (then counted as overflow);
  * ring buffer records for denials, rate-limited per VM (records), and
  * for VM creation and destruction (lifecycle, a ring buffer of its own
@@ -189,10 +196,11 @@ static struct vpmu_audit_val *new_audit_entry(struct vpmu_audit_key *key)
 }
 
 static void count_decision(const struct kvm_pmu_event_ctx *ev, __u8 space,
-			   bool allowed)
+			   bool allowed, bool would_deny)
 {
 	struct vpmu_audit_key key = {
 		.vm_id = ev->vm_id, .event = ev->event, .space = space,
+		.unit_mask = space == VPMU_SPACE_X86_GP ? ev->unit_mask : 0,
 	};
 	struct vpmu_audit_val *val;
 
@@ -206,6 +214,8 @@ static void count_decision(const struct kvm_pmu_event_ctx *ev, __u8 space,
 		__sync_fetch_and_add(&val->allowed, 1);
 	else
 		__sync_fetch_and_add(&val->denied, 1);
+	if (would_deny)
+		__sync_fetch_and_add(&val->would_deny, 1);
 }
 
 /* At most cfg->denials_per_sec records per VM and second. */
@@ -235,7 +245,7 @@ static void count_drop(__u32 which)
 
 static void emit(__u32 type, __u32 policy_id, __u64 vm_id, __u64 cgroup_id,
 		 const struct kvm_pmu_event_ctx *ev, __u8 space, __u8 action,
-		 __s32 tgid)
+		 __u8 flags, __s32 tgid)
 {
 	struct vpmu_record *r;
 
@@ -263,6 +273,7 @@ static void emit(__u32 type, __u32 policy_id, __u64 vm_id, __u64 cgroup_id,
 		r->nested = ev->nested | ev->hyp_ctxt;
 		r->space = space;
 		r->action = action;
+		r->flags = flags;
 	}
 	bpf_ringbuf_submit(r, 0);
 }
@@ -280,7 +291,7 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 		.nested = ev->nested,
 		.hyp_ctxt = ev->hyp_ctxt,
 	};
-	bool allowed, tenant;
+	bool allowed, tenant, would_deny = false;
 	int verdict, mode;
 	__u32 level;
 	__u8 flags = 0;
@@ -300,6 +311,11 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 	 * header) has KVM ask again on every nested transition.
 	 */
 	mode = flags & VPMU_POLICY_NESTED ? KVM_PMU_POLICY_MODE_SENSITIVE : 0;
+	/* Audit mode: only a policy's own deny is lifted (flags are 0 without one). */
+	if ((flags & VPMU_POLICY_MODE_AUDIT) && verdict == VPMU_DENY) {
+		would_deny = true;
+		verdict = VPMU_ALLOW;
+	}
 
 	if (ev->kind == KVM_PMU_COUNTER_PROBE || !cfg)
 		return verdict | mode;
@@ -308,15 +324,19 @@ int BPF_PROG(vpmu_event_filter, const struct kvm_pmu_event_ctx *ev)
 	if (flags & VPMU_POLICY_AUDIT_MASK)
 		level = ((flags & VPMU_POLICY_AUDIT_MASK) >>
 			 VPMU_POLICY_AUDIT_SHIFT) - 1;
+	/* Audit mode is for seeing what enforcing would do: it counts. */
+	if ((flags & VPMU_POLICY_MODE_AUDIT) && level == VPMU_AUDIT_NONE)
+		level = VPMU_AUDIT_DENIALS;
 	if (level == VPMU_AUDIT_NONE)
 		return verdict | mode;
 	/* What the guest gets: KVM combines with the static filter. */
 	allowed = verdict == VPMU_ALLOW && ev->static_allowed;
-	count_decision(ev, q.space, allowed);
-	if ((!allowed || level == VPMU_AUDIT_ALL) &&
+	count_decision(ev, q.space, allowed, would_deny);
+	if ((!allowed || would_deny || level == VPMU_AUDIT_ALL) &&
 	    denial_record_allowed(ev->vm_id, cfg))
 		emit(VPMU_REC_DECISION, pid, ev->vm_id, ev->cgroup_id, ev,
-		     q.space, allowed ? VPMU_ALLOW : VPMU_DENY, 0);
+		     q.space, allowed ? VPMU_ALLOW : VPMU_DENY,
+		     would_deny ? VPMU_REC_F_WOULD_DENY : 0, 0);
 	return verdict | mode;
 }
 
@@ -336,7 +356,7 @@ void BPF_PROG(vpmu_vm_init, const struct kvm_pmu_vm_ctx *vm)
 	 * for them stay.  If the map is full the VM has no entry: pending too.
 	 */
 	bpf_map_update_elem(&vm_policy, &vm_id, &pending, BPF_NOEXIST);
-	emit(VPMU_REC_VM_INIT, 0, vm->vm_id, vm->cgroup_id, NULL, 0, 0,
+	emit(VPMU_REC_VM_INIT, 0, vm->vm_id, vm->cgroup_id, NULL, 0, 0, 0,
 	     vm->tgid);
 }
 
@@ -374,7 +394,7 @@ void BPF_PROG(vpmu_vm_destroy, const struct kvm_pmu_vm_ctx *vm)
 			bpf_for_each_map_elem(&audit, sweep_audit, &s, 0);
 		bpf_map_delete_elem(&audit_vms, &vm_id);
 	}
-	emit(VPMU_REC_VM_DESTROY, 0, vm->vm_id, vm->cgroup_id, NULL, 0, 0,
+	emit(VPMU_REC_VM_DESTROY, 0, vm->vm_id, vm->cgroup_id, NULL, 0, 0, 0,
 	     vm->tgid);
 }
 

@@ -11,6 +11,8 @@
 #include "events.h"
 #include "explain.h"
 
+struct tenant;
+
 struct ctl {
 	bool json;
 	const char *config_path;
@@ -44,6 +46,19 @@ const char *ctl_kind_name(int k);
  */
 void ctl_print_verdict(const struct vpmu_query *q, const struct explanation *x,
 		       const char *preset);
+/*
+ * Call @fn for each entry of the engine's audit map (per VM and event);
+ * stops at the first nonzero return, which it returns.
+ */
+typedef int (*ctl_audit_fn)(const struct vpmu_audit_key *k,
+			    const struct vpmu_audit_val *v, void *arg);
+int ctl_audit_walk(struct engine *e, ctl_audit_fn fn, void *arg);
+/*
+ * The daemon's tenants, read from tenants.d as the daemon reads them
+ * (a rejected file gives its last good version); NULL, said why, if the
+ * set is unknown.  *@nt of them; free each with tenant_free().
+ */
+struct tenant **ctl_load_tenants(struct ctl *c, size_t *nt);
 
 int ctl_status(struct ctl *c);
 int ctl_vms(struct ctl *c);
@@ -56,5 +71,6 @@ int ctl_detach(struct ctl *c);
 int ctl_unpin(struct ctl *c);
 int ctl_presets(struct ctl *c);
 int ctl_metrics(struct ctl *c);
+int ctl_suggest(struct ctl *c);
 
 #endif /* VPMUD_CTL_H */

@@ -213,6 +213,8 @@ int ctl_explain(struct ctl *c)
 		       preset ? ", preset " : "", preset ? preset : "");
 	else
 		printf("[");
+	if (!c->json && (hdr.flags & VPMU_POLICY_MODE_AUDIT))
+		printf("  mode audit: a DENY below is counted as would-deny and not applied\n");
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < 4; k++) {
 			struct vpmu_query q = {

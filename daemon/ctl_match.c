@@ -90,7 +90,7 @@ static struct tenant *load_one(struct ctl *c, const char *file,
 }
 
 /* The daemon's tenants, in its order; NULL (said why) if unknown. */
-static struct tenant **load_tenants(struct ctl *c, size_t *nt)
+struct tenant **ctl_load_tenants(struct ctl *c, size_t *nt)
 {
 	struct tenant **ts;
 	char **names;
@@ -326,7 +326,7 @@ int ctl_match(struct ctl *c)
 	if (!r.can_read_trusted)
 		fprintf(stderr,
 			"vpmuctl: warning: without CAP_SYS_ADMIN, trusted.* xattrs (trusted.delegate too) cannot be read: the daemon's answer may differ\n");
-	ts = load_tenants(c, &nt);
+	ts = ctl_load_tenants(c, &nt);
 	if (!ts)
 		return 1;
 

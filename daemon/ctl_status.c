@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -45,6 +46,100 @@ static void degraded_tenants(const struct engine *e, char *buf, size_t len)
 		used += snprintf(buf + used, used < len ? len - used : 0,
 				 "%s%s", used ? "," : "", info.name);
 	}
+}
+
+/* Per policy id: its VMs, and the decisions they would have had denied. */
+struct tenant_audit {
+	__u64 would_deny;
+	__u32 vms;
+};
+
+struct audit_sums {
+	struct engine *e;
+	struct tenant_audit *by_id;	/* VPMU_MAX_POLICIES + 1 */
+};
+
+/* The tenant policy VM @vm_id runs, or 0 (pending, host default, gone). */
+static __u32 tenant_policy_of(struct engine *e, __u64 vm_id)
+{
+	struct vpmu_vm vm;
+
+	if (bpf_map_lookup_elem(e->map_fd[EM_VM_POLICY], &vm_id, &vm) ||
+	    vm.policy_id == VPMU_POLICY_PENDING || vm.policy_id > VPMU_MAX_POLICIES ||
+	    (vm.flags & VPMU_VM_DEFAULT))
+		return 0;
+	return vm.policy_id;
+}
+
+static int add_would_deny(const struct vpmu_audit_key *k,
+			  const struct vpmu_audit_val *v, void *arg)
+{
+	struct audit_sums *as = arg;
+
+	as->by_id[tenant_policy_of(as->e, k->vm_id)].would_deny += v->would_deny;
+	return 0;
+}
+
+/*
+ * Per tenant in audit mode or with would-deny counts: its VMs and their
+ * would-deny decisions (of the VMs running now: a VM's counts go with
+ * it).  NULL if out of memory.
+ */
+static struct tenant_audit *tenant_audit(struct engine *e)
+{
+	struct audit_sums as = { .e = e };
+	__u64 key, next, *prev = NULL;
+
+	as.by_id = calloc(VPMU_MAX_POLICIES + 1, sizeof(*as.by_id));
+	if (!as.by_id)
+		return NULL;
+	while (!bpf_map_get_next_key(e->map_fd[EM_VM_POLICY], prev, &next)) {
+		key = next;
+		prev = &key;
+		as.by_id[tenant_policy_of(e, key)].vms++;
+	}
+	ctl_audit_walk(e, add_would_deny, &as);
+	return as.by_id;
+}
+
+/* One line (or JSON object) per tenant that audit mode concerns. */
+static void print_tenant_audit(struct ctl *c, struct engine *e)
+{
+	struct tenant_audit *ta = tenant_audit(e);
+	__u32 key, next, *prev = NULL;
+	struct vpmu_tenant info;
+	bool first = true, audit;
+
+	if (c->json)
+		printf(",\"would_deny\":[");
+	while (ta && !bpf_map_get_next_key(e->map_fd[EM_TENANTS], prev, &next)) {
+		key = next;
+		prev = &key;
+		if (key > VPMU_MAX_POLICIES ||
+		    bpf_map_lookup_elem(e->map_fd[EM_TENANTS], &key, &info))
+			continue;
+		audit = info.flags & VPMU_POLICY_MODE_AUDIT;
+		if (!audit && !ta[key].would_deny)
+			continue;
+		info.name[sizeof(info.name) - 1] = 0;
+		if (c->json) {
+			printf("%s{\"tenant\":", first ? "" : ",");
+			ctl_json_str(stdout, info.name);
+			printf(",\"mode\":\"%s\",\"vms\":%u,\"would_deny\":%llu}",
+			       audit ? "audit" : "enforce", ta[key].vms,
+			       (unsigned long long)ta[key].would_deny);
+		} else {
+			printf("%s %s: mode %s, %u VM%s, %llu would-deny\n",
+			       first ? "would-deny:" : "          ", info.name,
+			       audit ? "audit" : "enforce", ta[key].vms,
+			       ta[key].vms == 1 ? "" : "s",
+			       (unsigned long long)ta[key].would_deny);
+		}
+		first = false;
+	}
+	if (c->json)
+		printf("]");
+	free(ta);
 }
 
 int ctl_status(struct ctl *c)
@@ -90,9 +185,11 @@ int ctl_status(struct ctl *c)
 		ctl_json_str(stdout, dflt);
 		printf(",\"audit\":\"%s\",\"denials_per_sec\":%u,",
 		       audit_name(cfg.audit), cfg.denials_per_sec);
-		printf("\"dropped\":{\"records\":%llu,\"lifecycle\":%llu}},",
+		printf("\"dropped\":{\"records\":%llu,\"lifecycle\":%llu}}",
 		       (unsigned long long)lost_records,
 		       (unsigned long long)lost_lifecycle);
+		print_tenant_audit(c, &e);
+		printf(",");
 		printf("\"attached\":");
 		if (n < 0) {
 			printf("null");
@@ -118,6 +215,7 @@ int ctl_status(struct ctl *c)
 			printf("degraded:  %s (running their last good policy)\n",
 			       degraded);
 		printf("VMs:       %u\n", st.vms);
+		print_tenant_audit(c, &e);
 		printf("engine:    %s (ABI %u), host default %s%s%s, audit %s\n",
 		       c->cfg.pin_dir, cfg.abi_version,
 		       cfg.default_action == VPMU_ALLOW ? "allow" : "deny",

@@ -20,7 +20,7 @@ struct log_decision {
 	uint64_t vm_id;
 	const char *tenant;
 	const char *event;	/* name or raw encoding */
-	const char *action;	/* "deny" / "allow" */
+	const char *action;	/* "deny" / "allow" / "would-deny" (audit mode) */
 	const char *cgroup;
 	int vcpu;
 	uint64_t selector;

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "metrics_engine.h"
+#include "vm_status.h"
 
 static bool tenant_info(const struct engine *e, __u32 id,
 			struct vpmu_tenant *t)
@@ -24,16 +25,15 @@ static bool tenant_info(const struct engine *e, __u32 id,
 const char *vm_state_name(const struct engine *e, const struct vpmu_vm *pol,
 			  bool classified)
 {
+	struct vm_status_in in = { .vm = classified ? pol : NULL };
 	struct vpmu_tenant info;
+	char reason[8];
 
-	if (!classified || pol->policy_id == VPMU_POLICY_PENDING)
-		return "pending";
-	if (pol->flags & VPMU_VM_DEFAULT)
-		return "host-default";
-	if (tenant_info(e, pol->policy_id, &info) &&
-	    (info.state & VPMU_TENANT_DEGRADED))
-		return "degraded";
-	return "enforced";
+	/* vm_status.c decides, as for vpmuctl vms: audit included. */
+	if (classified && pol->policy_id != VPMU_POLICY_PENDING &&
+	    tenant_info(e, pol->policy_id, &info))
+		in.tenant = &info;
+	return vm_status_name(vm_status_of(&in, reason, sizeof(reason)));
 }
 
 void vm_tenant_label(const struct engine *e, const struct vpmu_vm *pol,

@@ -43,7 +43,7 @@
 #define X86_FIXED_MAX	31ULL
 
 static const char *const tenant_keys[] = {
-	"tenant", "comment", "priority", "match", "default", "audit",
+	"tenant", "comment", "priority", "match", "default", "mode", "audit",
 	"nested_reprogram", "preset", "allow", "deny", NULL
 };
 static const char *const clause_keys[] = {
@@ -57,6 +57,8 @@ static const char *const entry_keys[] = {
 	NULL
 };
 static const char *const actions[] = { "deny", "allow", NULL };
+/* enum tenant_mode order. */
+static const char *const modes[] = { "enforce", "audit", NULL };
 static const char *const audit_levels[] = {
 	"none", "denials", "all", "host", NULL
 };
@@ -1071,6 +1073,9 @@ struct tenant *tenant_parse(const char *file, const char *text, size_t len,
 	if ((m = json_member(root, "default")) &&
 	    (k = schema_enum(&c.s, m->value, "default", actions)) >= 0)
 		t->default_action = k;
+	if ((m = json_member(root, "mode")) &&
+	    (k = schema_enum(&c.s, m->value, "mode", modes)) >= 0)
+		t->mode = k;
 	if ((m = json_member(root, "audit")) &&
 	    (k = schema_enum(&c.s, m->value, "audit", audit_levels)) >= 0)
 		t->audit = k == 3 ? -1 : k;
@@ -1098,6 +1103,8 @@ struct tenant *tenant_parse(const char *file, const char *text, size_t len,
 	if (t->audit >= 0)
 		t->header_flags |= VPMU_POLICY_AUDIT(t->audit);
 	t->header_flags |= VPMU_POLICY_PRESET(t->preset);
+	if (t->mode == TENANT_AUDIT)
+		t->header_flags |= VPMU_POLICY_MODE_AUDIT;
 	json_free(root);
 	free(c.where);
 	return t;

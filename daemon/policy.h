@@ -42,6 +42,8 @@ struct match_clause {
 };
 
 enum nested_mode { NESTED_AUTO, NESTED_ALL, NESTED_NONE };
+/* "mode": enforce the verdicts, or only count the denials they would be. */
+enum tenant_mode { TENANT_ENFORCE, TENANT_AUDIT };
 
 struct tenant {
 	char name[TENANT_NAME_MAX];
@@ -50,6 +52,7 @@ struct tenant {
 	struct match_clause *clauses;
 	size_t nclauses;
 	uint8_t default_action;	/* enum vpmu_action */
+	enum tenant_mode mode;
 	int audit;		/* -1: the host's; else enum vpmu_audit */
 	enum nested_mode nested;
 	int preset;		/* enum vpmu_preset */

@@ -44,6 +44,7 @@ struct vm_entry {
 	struct cg_meta *cgm;		/* its cgroup's metadata (vms.c) */
 	uint32_t policy_id;
 	uint32_t flags;			/* VPMU_VM_* */
+	uint32_t reason;		/* PENDING: enum vpmu_vm_reason */
 };
 
 

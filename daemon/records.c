@@ -34,7 +34,10 @@ static void log_record(struct policyd *d, const struct vpmu_record *r)
 		.tenant = t ? t->name :
 			  r->policy_id == VPMU_POLICY_PENDING ? "(pending)" :
 								"(host default)",
-		.action = r->action == VPMU_ALLOW ? "allow" : "deny",
+		/* What the guest got; else the deny audit mode held back. */
+		.action = r->action != VPMU_ALLOW ? "deny" :
+			  r->flags & VPMU_REC_F_WOULD_DENY ? "would-deny" :
+							     "allow",
 		.cgroup = v && vm_cgroup_path(v) ? vm_cgroup_path(v) : "?",
 		.vcpu = r->vcpu_id,
 		.selector = r->raw_selector,
@@ -52,7 +55,9 @@ static void log_record(struct policyd *d, const struct vpmu_record *r)
 	else
 		snprintf(event, sizeof(event), "0x%x", r->event);
 	ld.event = event;
-	log_decision(r->action == VPMU_ALLOW ? LOG_INFO : LOG_NOTICE, &ld);
+	log_decision(r->action == VPMU_ALLOW &&
+		     !(r->flags & VPMU_REC_F_WOULD_DENY) ? LOG_INFO : LOG_NOTICE,
+		     &ld);
 }
 
 int records_handle(void *ctx, void *data, size_t size)

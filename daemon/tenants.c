@@ -362,17 +362,19 @@ static int publish(struct policyd *d, struct tenant_slot *s)
 	info.default_action = s->t->default_action;
 	info.flags = hdr.flags;
 	bpf_map_update_elem(d->eng.map_fd[EM_TENANTS], &id, &info, BPF_ANY);
-	log_msg(LOG_INFO, "tenant %s: policy %u published (%zu rules, default %s)",
+	log_msg(LOG_INFO, "tenant %s: policy %u published (%zu rules, default %s, mode %s)",
 		s->t->name, id, s->t->nr,
-		s->t->default_action == VPMU_ALLOW ? "allow" : "deny");
+		s->t->default_action == VPMU_ALLOW ? "allow" : "deny",
+		s->t->mode == TENANT_AUDIT ? "audit" : "enforce");
 	return 0;
 }
 
 /* The tenant's state in the pinned tenants map, for vpmuctl. */
 static void write_state(struct policyd *d, struct tenant_slot *s)
 {
-	uint8_t state = s->t && (s->broken || s->publish_failed) ?
-			VPMU_TENANT_DEGRADED : 0;
+	uint8_t state = !s->t ? 0 :
+			s->broken ? VPMU_TENANT_DEGRADED | VPMU_TENANT_REJECTED :
+			s->publish_failed ? VPMU_TENANT_DEGRADED : 0;
 	struct vpmu_tenant info;
 	uint32_t id;
 

@@ -31,6 +31,7 @@
 #include "match.h"
 #include "policyd.h"
 #include "tenant_index.h"
+#include "vm_status.h"
 
 /* One cgroup's metadata, shared by the VMs created in it. */
 struct cg_meta {
@@ -151,18 +152,17 @@ static bool classify(struct policyd *d, struct vm_entry *v)
 		val.policy_id = VPMU_POLICY_PENDING;
 	} else if (!m || !m->path || m->gone) {
 		/* Not "no tenant": whatever it was in, it may have matched. */
-		why = m && m->gone ?
-		      "its cgroup was removed while it was being read" :
-		      "its cgroup cannot be resolved";
+		val.reason = m && m->gone ? VPMU_REASON_CGROUP_GONE :
+					    VPMU_REASON_CGROUP_UNKNOWN;
 		val.policy_id = VPMU_POLICY_PENDING;
 	} else if (d->unknown_tenants) {
-		why = "a tenant file is rejected with no good version: that tenant may be this VM's";
+		val.reason = VPMU_REASON_TENANT_UNKNOWN;
 		val.policy_id = VPMU_POLICY_PENDING;
 	} else if (t) {
 		val.policy_id = tenant_id_of(d, t->name, false);
 		if (val.policy_id == VPMU_POLICY_NONE) {
 			/* Never 0 for a tenant: that is the host default. */
-			why = "its tenant has no published policy";
+			val.reason = VPMU_REASON_UNPUBLISHED;
 			val.policy_id = VPMU_POLICY_PENDING;
 		}
 		if (tie)
@@ -171,8 +171,10 @@ static bool classify(struct policyd *d, struct vm_entry *v)
 		/* 0: the engine's host default (config.default_policy_id). */
 		val.flags |= VPMU_VM_DEFAULT;
 	}
+	if (val.policy_id == VPMU_POLICY_PENDING)
+		why = vm_reason_text(val.reason);
 	if (val.policy_id == v->policy_id && val.flags == v->flags &&
-	    v->policy_id != (uint32_t)-1)
+	    val.reason == v->reason && v->policy_id != (uint32_t)-1)
 		return false;
 	if (bpf_map_update_elem(d->eng.map_fd[EM_VM_POLICY], &v->vm_id, &val,
 				BPF_ANY)) {
@@ -182,6 +184,7 @@ static bool classify(struct policyd *d, struct vm_entry *v)
 	}
 	v->policy_id = val.policy_id;
 	v->flags = val.flags;
+	v->reason = val.reason;
 	if (why) {
 		log_msg(LOG_WARNING,
 			"VM %llu (cgroup id %llu, pid %d): pending, every event denied: %s",
@@ -282,6 +285,7 @@ int vms_add(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id,
 			/* What a previous daemon wrote: unchanged stays. */
 			v->policy_id = prev->policy_id;
 			v->flags = prev->flags;
+			v->reason = prev->reason;
 		}
 	}
 	if (classify(d, v) && refresh)

@@ -21,7 +21,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "status", ctl_status, "the daemon, the attached policies, the engine" },
-	{ "vms", ctl_vms, "VMs: cgroup, tenant, policy, allowed/denied counts" },
+	{ "vms", ctl_vms, "VMs: cgroup, tenant, policy, allowed/denied/would-deny counts, state and reason" },
 	{ "check", ctl_check, "FILE...: validate tenant files (--config FILE: a main config; --event E: its verdicts)" },
 	{ "explain", ctl_explain, "--vm ID --event EVENT [--kind K] [--selector S] [--nested] [--hyp]" },
 	{ "match", ctl_match, "--cgroup PATH: the tenant a VM there would get, and why" },
@@ -30,6 +30,7 @@ static const struct {
 	{ "detach", ctl_detach, "NAME: detach a custom filter" },
 	{ "metrics", ctl_metrics, "[--top N]: OpenMetrics, as the daemon writes for node_exporter" },
 	{ "presets", ctl_presets, "[--target T]: the events of each preset" },
+	{ "suggest", ctl_suggest, "--tenant T | --vm ID: an allow list of what the VMs programmed, as a tenant file" },
 	{ "unpin", ctl_unpin, "detach the engine and remove its pins (uninstall)" },
 };
 

@@ -33,13 +33,25 @@ struct vpmu_vm {
 	__u32 flags;		/* VPMU_VM_* */
 	__u64 cgroup_id;	/* the cgroup it was classified by */
 	__s32 tgid;		/* the VMM process that created it */
-	__u32 pad;
+	__u32 reason;		/* PENDING: why (enum vpmu_vm_reason) */
 };
 
 /* The VM matched no tenant: policy_id is the host default's. */
 #define VPMU_VM_DEFAULT		(1u << 0)
 /* More than one tenant matched with equal precedence. */
 #define VPMU_VM_TIE		(1u << 1)
+
+/*
+ * Why a VM is PENDING, for vpmuctl vms (the daemon logs the same): 0 is
+ * what the engine's vm_init writes, the others the daemon's.
+ */
+enum vpmu_vm_reason {
+	VPMU_REASON_NEW			= 0,	/* not classified yet */
+	VPMU_REASON_CGROUP_UNKNOWN	= 1,	/* its cgroup cannot be resolved */
+	VPMU_REASON_CGROUP_GONE		= 2,	/* removed while being read */
+	VPMU_REASON_TENANT_UNKNOWN	= 3,	/* a rejected file, no good version */
+	VPMU_REASON_UNPUBLISHED		= 4,	/* its tenant has no policy yet */
+};
 
 #define VPMU_TENANT_NAME_MAX	64
 #define VPMU_TENANT_FILE_MAX	192
@@ -68,6 +80,8 @@ struct vpmu_tenant {
  * or its newest version could not be published yet (retried).
  */
 #define VPMU_TENANT_DEGRADED	(1u << 0)
+/* With DEGRADED: because its file is rejected (else: not published yet). */
+#define VPMU_TENANT_REJECTED	(1u << 1)
 
 /* daemon[0]: the running daemon's state, for vpmuctl status. */
 struct vpmu_daemon {
@@ -97,17 +111,24 @@ enum vpmu_audit {
 	VPMU_AUDIT_ALL		= 2,	/* also a record for every decision */
 };
 
-/* audit: per VM and event, how often it was allowed and denied. */
+/*
+ * audit: per VM and event, how often it was allowed and denied, and, for
+ * a policy in audit mode (VPMU_POLICY_MODE_AUDIT), how often the policy
+ * would have denied what the guest was allowed.  An x86 general-purpose
+ * event is counted per unit mask (vpmuctl suggest names it exactly).
+ */
 struct vpmu_audit_key {
 	__u64 vm_id;
 	__u32 event;
 	__u8 space;		/* enum vpmu_rule_space */
-	__u8 pad[3];
+	__u8 unit_mask;		/* VPMU_SPACE_X86_GP; else 0 */
+	__u8 pad[2];
 };
 
 struct vpmu_audit_val {
-	__u64 allowed;
+	__u64 allowed;		/* what the guest got */
 	__u64 denied;
+	__u64 would_deny;	/* audit mode: the policy's deny, not applied */
 };
 
 /*
@@ -164,9 +185,14 @@ struct vpmu_record {
 	__s32 vcpu_id;
 	__s32 tgid;
 	__u8 space;
-	__u8 action;		/* enum vpmu_action */
+	__u8 action;		/* enum vpmu_action: what the guest got */
 	__u8 static_allowed;
 	__u8 nested;
+	__u8 flags;		/* VPMU_REC_F_* */
+	__u8 pad[7];
 };
+
+/* The policy (in audit mode) would have denied it: not applied. */
+#define VPMU_REC_F_WOULD_DENY	(1u << 0)
 
 #endif /* VPMU_MAPS_H */

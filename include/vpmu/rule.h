@@ -99,6 +99,14 @@ struct vpmu_rule {
 #define VPMU_POLICY_PRESET_MASK	(3u << VPMU_POLICY_PRESET_SHIFT)
 #define VPMU_POLICY_PRESET(p) \
 	(((p) << VPMU_POLICY_PRESET_SHIFT) & VPMU_POLICY_PRESET_MASK)
+/*
+ * Audit mode ("mode": "audit" in the tenant file): the engine computes
+ * the policy's verdict, counts a deny as "would deny" and allows, so
+ * that the guest counts as if the policy allowed (the VMM's own filter
+ * still applies: KVM applies it apart from the policies).  Bit 5 (bits
+ * 4:3 are left for the tenant's preset).
+ */
+#define VPMU_POLICY_MODE_AUDIT	(1u << 5)
 
 /* A header's magic: a zeroed entry 0 (a map not yet written) is none. */
 #define VPMU_POLICY_MAGIC	0x756d7076u	/* "vpmu" */

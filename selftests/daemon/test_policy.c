@@ -340,6 +340,38 @@ static void test_defaults(void)
 		  "digest_bytes");
 }
 
+/* 12 checks: "mode", enforce by default, audit a header flag. */
+static void test_mode(void)
+{
+	struct tenant *t;
+
+	t = compile("t/mode-default.json", VPMU_TARGET_ARM64,
+		    "{\"deny\": [\"INST_RETIRED\"]}", "no mode");
+	EXPECT_RULES(t, "no mode", D, 0,
+		     ARM(0x08, D, 0, K_GP | K_PRB, 0, 0));
+	tap_check(t && t->mode == TENANT_ENFORCE, "no mode: enforce");
+	tenant_free(t);
+
+	t = compile("t/mode-enforce.json", VPMU_TARGET_X86_AMD,
+		    "{\"mode\": \"enforce\"}", "mode enforce");
+	tap_check(t && t->mode == TENANT_ENFORCE &&
+			  !(tenant_header(t).flags & VPMU_POLICY_MODE_AUDIT),
+		  "mode enforce: no audit-mode flag in the header");
+	tenant_free(t);
+
+	/* The same rules: only the header says "audit". */
+	t = compile("t/mode-audit.json", VPMU_TARGET_ARM64,
+		    "{\"mode\": \"audit\", \"audit\": \"all\", \"nested_reprogram\": \"all\",\n"
+		    " \"deny\": [\"INST_RETIRED\"]}", "mode audit");
+	EXPECT_RULES(t, "mode audit", D,
+		     VPMU_POLICY_MODE_AUDIT | VPMU_POLICY_NESTED |
+			     VPMU_POLICY_AUDIT(VPMU_AUDIT_ALL),
+		     ARM(0x08, D, 0, K_GP | K_PRB, 0, 0));
+	tap_check(t && t->mode == TENANT_AUDIT && t->audit == VPMU_AUDIT_ALL,
+		  "mode audit: audit mode, and the audit level apart from it");
+	tenant_free(t);
+}
+
 /* 9 checks */
 static void test_x86(void)
 {
@@ -852,6 +884,19 @@ static const struct bad bad[] = {
 	    F(42) ":2:14: xattr \"user.x\": a cgroup's owner can set user.* attributes; match trusted.* ones, or set \"untrusted_xattrs\": true in this clause",
 	    F(42) ":3:50: \"untrusted_xattrs\" must be a boolean, not a number",
 	    F(42) ":3:14: xattr \"user.y\": a cgroup's owner can set user.* attributes; match trusted.* ones, or set \"untrusted_xattrs\": true in this clause" } },
+	/* "mode": its values, its type, a misspelt key. */
+	{ F(43), ARM64,
+	  "{\n"
+	  "  \"mode\": \"dry-run\",\n"
+	  "  \"deny\": [\"INST_RETIRED\"]\n"
+	  "}",
+	  { F(43) ":2:11: \"mode\" must be \"enforce\" or \"audit\", not \"dry-run\"" } },
+	{ F(44), INTEL, "{\"mode\": true}",
+	  { F(44) ":1:10: \"mode\" must be a string, not a boolean" } },
+	{ F(45), ARM64, "{\n\t\"mdoe\": \"audit\"}",
+	  { F(45) ":2:2: unknown key \"mdoe\" in the tenant (did you mean \"mode\"?)" } },
+	{ F(46), AMD, "{\"mode\": \"Audit\"}",
+	  { F(46) ":1:10: \"mode\" must be \"enforce\" or \"audit\", not \"Audit\"" } },
 };
 
 /* Two checks per entry of bad[]. */
@@ -1368,13 +1413,14 @@ int main(void)
 	static char dir[] = "/tmp/test_policy.XXXXXX";
 	size_t i;
 
-	tap_plan(18 + 17 + 9 + 16 + 2 * ARRAY_SIZE(bad) + 6 + 11 + 12 +
+	tap_plan(18 + 17 + 12 + 9 + 16 + 2 * ARRAY_SIZE(bad) + 6 + 11 + 12 +
 		 2 * ARRAY_SIZE(bad_configs));
 	tmpdir = mkdtemp(dir);
 	if (!tmpdir)
 		tap_bail("mkdtemp: %s", strerror(errno));
 	test_arm64();
 	test_defaults();
+	test_mode();
 	test_x86();
 	test_limits();
 	for (i = 0; i < ARRAY_SIZE(bad); i++)

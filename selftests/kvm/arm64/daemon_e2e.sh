@@ -25,9 +25,11 @@
 echo "TAP version 13"
 echo "1..99"
 . "$(dirname "$0")/check_lib.sh"
+. "$(dirname "$0")/daemon_lib.sh"
 
 CG=/sys/fs/cgroup
 ETC=/etc/vpmu-policyd
+ABI=$(vpmu-policyd --version | sed -n 's/.*(ABI \([0-9]*\))$/\1/p')
 LOG=/tmp/policyd.log
 vms=
 T=/tmp/e2e
@@ -89,40 +91,6 @@ start_daemon()
 	done
 	return 1
 }
-reloads() { vpmuctl --json status | sed -n 's/.*"reloads":\([0-9]*\).*/\1/p'; }
-# Wait until the daemon has finished a reload after the current one.
-wait_reload()
-{
-	i=0
-	while [ $i -lt 100 ]; do
-		[ "$(reloads)" -gt "$1" ] && return 0
-		i=$((i + 1))
-		sleep 0.1
-	done
-	return 1
-}
-# vm NAME CGROUP: start vm_count in CGROUP, output in $T/NAME.out
-vm()
-{
-	sh -c "echo \$\$ >$CG/$2/cgroup.procs && exec /tests/tools/vm_count ${3:-5} $T/$1" \
-		>$T/$1.out 2>&1 &
-	vms="$vms $!"
-}
-# slice NAME I: the INST count of slice I, once printed
-slice()
-{
-	i=0
-	while [ $i -lt 600 ]; do
-		v=$(sed -n "s/^slice $2 inst \([0-9]*\) .*/\1/p" $T/$1.out)
-		[ -n "$v" ] && { echo "$v"; return 0; }
-		i=$((i + 1))
-		sleep 0.1
-	done
-	echo "timeout"
-	cat $T/$1.out >&2
-	return 1
-}
-expect() { sed -n 's/.* expect \([0-9]*\)$/\1/p' $T/$1.out | head -1; }
 
 check "start_daemon" "vpmu-policyd starts, loads and pins the engine"
 check "test -e /sys/fs/bpf/vpmu/vpmu_engine && grep -q '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies" \
@@ -209,9 +177,9 @@ check "[ '$(slice a 1)' = 0 ]" "slice 1: A's old policy still denies"
 check "[ '$(slice b 1)' = '$exact' ]" "slice 1: B is untouched"
 check "vpmuctl status | grep -q '^degraded:  a '" \
 	"vpmuctl status: tenant a is degraded (running its last good policy)"
-check "vpmuctl vms | grep -E 'tenant-a.slice/vm-a.scope +a .* degraded$'" \
-	"vpmuctl vms: A's VM is degraded"
-check "vpmuctl vms | grep -E 'tenant-b.slice/vm-b.scope +b .* enforced$'" \
+check "vpmuctl vms | grep -E 'tenant-a.slice/vm-a.scope +a .* degraded +tenant a: its file is rejected; its last good version is in force$'" \
+	"vpmuctl vms: A's VM is degraded, because A's file is rejected"
+check "vpmuctl vms | grep -E 'tenant-b.slice/vm-b.scope +b .* enforced +tenant b, generation [0-9]+$'" \
 	"vpmuctl vms: B's VM is enforced"
 
 # A good edit: allowed from the next slice.
@@ -220,7 +188,7 @@ allow_a
 check "wait_reload $r" "editing a.json to allow reloads"
 touch $T/a/go.2 $T/b/go.2
 check "[ '$(slice a 2)' = '$exact' ]" "slice 2: A's guest now counts exactly"
-check "! vpmuctl status | grep -q '^degraded:' && vpmuctl vms | grep -E 'tenant-a.slice/vm-a.scope +a .* enforced$'" \
+check "! vpmuctl status | grep -q '^degraded:' && vpmuctl vms | grep -E 'tenant-a.slice/vm-a.scope +a .* enforced +tenant a, generation [0-9]+$'" \
 	"accepted again: tenant a is no longer degraded"
 
 # Deny again, make the host default permissive (to show that a VM nobody
@@ -288,7 +256,7 @@ touch $T/c/go.1 $T/d/go.1
 
 # Upgrade across an engine ABI change, as a package upgrade does: the
 # pinned engine says ABI 3 (forged in its config map, and without the
-# pins of the maps ABI 4 added), the new daemon swaps its own engine into
+# pins of the maps ABI 4 added), the new daemon (ABI $ABI) swaps its own engine into
 # the pinned link.  debugfs is polled all along: there must be no moment
 # without an engine attached.
 P=/sys/fs/bpf/vpmu
@@ -303,10 +271,10 @@ rm -f $P/audit_vms $P/lifecycle $P/drops $T/gaps
 	grep -q '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies || echo gap >>$T/gaps
 done ) &
 poller=$!
-check "start_daemon" "a daemon of ABI 4 starts over the engine pinned with ABI 3"
+check "start_daemon" "a daemon of ABI $ABI starts over the engine pinned with ABI 3"
 touch $T/stop-poll
 wait $poller
-check "grep -q 'has ABI 3: replacing it in place with ABI 4' $LOG && grep -q 'engine upgraded in place: ABI 3 -> 4' $LOG" \
+check "grep -q 'has ABI 3: replacing it in place with ABI $ABI' $LOG && grep -q 'engine upgraded in place: ABI 3 -> $ABI' $LOG" \
 	"it replaces the engine in place (logged)"
 check "[ ! -e $T/gaps ]" \
 	"an engine was attached at every moment of the upgrade (debugfs polled throughout)"
@@ -317,7 +285,7 @@ check "vpmuctl vms | grep -E 'tenant-a.slice/vm-a.scope +a '" \
 check "test -e $P/audit_vms && test -e $P/lifecycle && test -e $P/drops &&
 	bpftool map show pinned $P/audit | grep -q ': hash ' &&
 	vpmuctl status | grep -q '^dropped:   0 decision records, 0 lifecycle records'" \
-	"the upgrade pinned ABI 4's new maps (audit a plain hash, fresh drop counters)"
+	"the upgrade pinned the maps ABI 4 added (audit a plain hash, fresh drop counters)"
 
 # Tenant B's file deleted: its VM falls back to the host default (deny).
 r=$(reloads)
@@ -394,12 +362,12 @@ sh -c "echo \$\$ >$CG/other.slice/vm-e.scope/cgroup.procs && exec /tests/tools/v
 	>$T/e.out 2>&1 &
 vm_e=$!
 slice e 0 >/dev/null
-check "vpmuctl vms | grep -E 'other.slice/vm-e.scope +\(pending\) .* pending$'" \
+check "vpmuctl vms | grep -E 'other.slice/vm-e.scope +\(pending\) .* pending +a tenant file is rejected with no good version: that tenant may be this VM.s$'" \
 	"a new VM stays pending while a tenant file is rejected with no good version, though a catch-all matches it"
 r=$(reloads)
 rm $ETC/tenants.d/x.json
 wait_reload $r
-check "vpmuctl vms | grep -E 'other.slice/vm-e.scope +all .* enforced$'" \
+check "vpmuctl vms | grep -E 'other.slice/vm-e.scope +all .* enforced +tenant all, generation [0-9]+$'" \
 	"once that file is removed, the catch-all tenant gets it"
 touch $T/e/go.1
 wait $vm_e
@@ -417,7 +385,7 @@ sh -c "echo \$\$ >$CG/moved.slice/vm-f.scope/cgroup.procs && exec /tests/tools/v
 	>$T/f.out 2>&1 &
 vm_f=$!
 slice f 0 >/dev/null
-check "vpmuctl vms | grep -E 'moved.slice/vm-f.scope +m .* enforced$'" \
+check "vpmuctl vms | grep -E 'moved.slice/vm-f.scope +m .* enforced +'" \
 	"VM f runs under tenant m"
 r=$(reloads)
 echo '{ "match": ' >$ETC/tenants.d/.y.tmp
@@ -621,7 +589,7 @@ cat >$ETC/old.json <<JSON
 { "pin_dir": "$OLD", "state_dir": "$T/old-state" }
 JSON
 check "vpmu-policyd --config $ETC/old.json --oneshot 2>$T/old.err; [ \$? = 78 ] &&
-	grep -q 'has ABI 1, this daemon 4: stop its VMs. policy with .vpmuctl unpin. first' $T/old.err" \
+	grep -q 'has ABI 1, this daemon $ABI: stop its VMs. policy with .vpmuctl unpin. first' $T/old.err" \
 	"an engine pinned by ABI 1 is refused by its version, with the way out (exit 78)"
 check "vpmuctl --config $ETC/old.json unpin && [ ! -e $OLD ]" \
 	"vpmuctl unpin removes the old engine's pins, ABI 1's policies map too"

@@ -16,7 +16,9 @@
  * one; vm_destroy drops the VM's entry and its audit entries.  A guest
  * programming more distinct events than VPMU_MAX_AUDIT_PER_VM gets no
  * more audit entries (its overflow counts them) and leaves another VM's
- * entries alone, with audit smaller than its flood; with the records
+ * entries alone, with audit smaller than its flood; a policy in audit
+ * mode lets a denied event count exactly and counts it as would-deny
+ * (audit entry and record); with the records
  * ring buffer full (nobody reading it), VM creation and destruction still
  * reach the lifecycle one, and the lost decision records are counted.
  */
@@ -500,7 +502,7 @@ int main(void)
 	struct vpmu_rule deny_inst = deny_arm(PMU_EV_INST_RETIRED);
 	struct vpmu_rule deny_cycles = deny_arm(PMU_EV_CPU_CYCLES);
 	struct deltas last = { 0, 0 };
-	struct vpmu_audit_val av = { 0, 0 };
+	struct vpmu_audit_val av = { 0 };
 	struct vpmu_audit_key ak = { 0 };
 	uint64_t cg_x, cg_y, vm_x, vm_y;
 	struct pmu_sample x, y;
@@ -515,7 +517,7 @@ int main(void)
 		tap_skip_all("cannot create a KVM VM (/dev/kvm)");
 	kvmt_vm_free(vm);
 	tap_libbpf_quiet();
-	tap_plan(36);
+	tap_plan(40);
 
 	eng = vpmu_engine__open();
 	if (!eng)
@@ -646,7 +648,7 @@ int main(void)
 
 	/* A policy's own audit level overrides the host's. */
 	{
-		struct vpmu_audit_val none = { 0, 0 };
+		struct vpmu_audit_val none = { 0 };
 		uint64_t vm_q;
 
 		set_policy(7, new_policy_flags(VPMU_ALLOW,
@@ -659,6 +661,52 @@ int main(void)
 						      &ak, &none) && errno == ENOENT,
 			  "a policy with audit none leaves no audit record");
 		kvmt_vm_free(vm);
+	}
+
+	/*
+	 * Audit mode: the policy's deny is counted as would-deny and the
+	 * guest counts as if allowed, even with the host's audit level
+	 * "none"; what the policy allows is no would-deny.
+	 */
+	{
+		struct vpmu_audit_val wv = { 0 };
+		uint64_t vm_w;
+		int would = 0;
+
+		set_config_audit(POL_ALLOW_ALL, VPMU_DENY, VPMU_AUDIT_NONE, 1000);
+		set_policy(8, new_policy_flags(VPMU_ALLOW, VPMU_POLICY_MODE_AUDIT,
+					       &deny_inst, 1));
+		y = measure_keep(CG_Y, cg_y, 8, &vm_w, &vm);
+		tap_check(y.inst == EXACT && y.cycles == EXACT,
+			  "audit mode: the denied INST_RETIRED counts exactly as if allowed (%llu, %llu)",
+			  (unsigned long long)y.inst, (unsigned long long)y.cycles);
+		ak.vm_id = vm_w;
+		ak.event = PMU_EV_INST_RETIRED;
+		ak.space = VPMU_SPACE_ARM64;
+		bpf_map_lookup_elem(bpf_map__fd(eng->maps.audit), &ak, &wv);
+		tap_check(wv.would_deny > 0 && wv.allowed == wv.would_deny &&
+			  !wv.denied,
+			  "audit mode counts INST_RETIRED as would-deny, with the host's audit none (%llu would-deny, %llu allowed, %llu denied)",
+			  (unsigned long long)wv.would_deny,
+			  (unsigned long long)wv.allowed,
+			  (unsigned long long)wv.denied);
+		ak.event = PMU_EV_CPU_CYCLES;
+		memset(&wv, 0, sizeof(wv));
+		bpf_map_lookup_elem(bpf_map__fd(eng->maps.audit), &ak, &wv);
+		tap_check(wv.allowed > 0 && !wv.would_deny && !wv.denied,
+			  "audit mode: CPU_CYCLES, which the policy allows, is no would-deny");
+		kvmt_vm_free(vm);
+		consume();
+		for (i = 0; i < nr_recs; i++)
+			would += recs[i].type == VPMU_REC_DECISION &&
+				 recs[i].vm_id == vm_w &&
+				 recs[i].event == PMU_EV_INST_RETIRED &&
+				 recs[i].action == VPMU_ALLOW &&
+				 (recs[i].flags & VPMU_REC_F_WOULD_DENY);
+		tap_check(would > 0,
+			  "a would-deny record (allowed, flagged) reaches the ring buffer (%d)",
+			  would);
+		set_config(POL_ALLOW_ALL, VPMU_DENY);
 	}
 
 	/* Re-attaching announces existing VMs: their entries stay. */
