@@ -33,7 +33,7 @@ BOOKWORM_PKGS=(
 	make gcc libc6-dev clang-19 llvm-19 lld-19
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	flex bison bc libelf-dev libssl-dev dwarves cpio xz-utils zstd kmod
-	rsync python3 python3-docutils perl git openssl
+	rsync python3 python3-docutils python3-yaml attr perl git openssl
 	busybox-static
 	libjson-c-dev pkg-config zlib1g-dev libcap-dev
 	libzstd-dev libpfm4-dev

@@ -14,34 +14,12 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 ctl=$O/daemon/x86_64/vpmuctl
 plan=20
-skip_all()
-{
-	echo "1..0 # SKIP $1"
-	exit 0
-}
+# shellcheck source=selftests/unit/cgroup_test_lib.sh
+. "$top/selftests/unit/cgroup_test_lib.sh"
 [[ -x $ctl ]] || skip_all "$ctl not built"
-[[ $(id -u) == 0 ]] || skip_all "needs root (cgroups, trusted.* xattrs)"
-umask 022
-tmp=$(mktemp -d /run/vpmu-match-XXXXXX) || skip_all "mktemp in /run failed"
-chmod 755 "$tmp"
-mnt=
-cleanup()
-{
-	[[ -n ${cg-} && -d $cg ]] && find "$cg" -depth -type d -exec rmdir {} +
-	[[ -n $mnt ]] && umount "$mnt"
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-cg2=$(findmnt -n -t cgroup2 -o TARGET | head -n 1)
-if [[ -z $cg2 ]]; then
-	mkdir "$tmp/cg2"
-	mount -t cgroup2 none "$tmp/cg2" || skip_all "no cgroup2 hierarchy, and mount -t cgroup2 failed"
-	mnt=$tmp/cg2 cg2=$mnt
-fi
 # The daemon's cgroup root for this test: cgroups below it are made by
 # root, and the leading ".slice" components are right below it.
-cg=$cg2/vpmu-match-$$
-mkdir "$cg" || skip_all "cannot make a cgroup in $cg2"
+cgroup_test_setup vpmu-match
 
 setx()	# setx PATH NAME VALUE
 {
@@ -72,30 +50,11 @@ tenant evil '{ "priority": 100, "match": [{ "slice": "acme.slice" }] }'
 chmod 664 "$tmp/tenants.d/evil.json"
 
 echo "1..$plan"
-n=0 failed=0
 run()	# run ARGS...: $out, $err and $rc of vpmuctl --config CONF ARGS...
 {
 	out=$("$ctl" --config "$tmp/conf.json" "$@" 2>"$tmp/err")
 	rc=$?
 	err=$(cat "$tmp/err")
-}
-check()	# check WHAT CONDITION...
-{
-	local what=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $what"
-	else
-		echo "not ok $n - $what (exit $rc)"
-		sed 's/^/# out: /' <<<"$out"
-		sed 's/^/# err: /' <<<"$err"
-		failed=1
-	fi
-}
-has()	# has TEXT FIXED-STRING
-{
-	grep -qF -- "$2" <<<"$1"
 }
 
 run match --cgroup /acme.slice/vm-1.scope
@@ -213,5 +172,4 @@ check "tenants.d owned by uid 1000: exit 1, why, the daemon keeps its tenants" \
 	has "$err" "the daemon keeps the tenants it had"'
 chown 0 "$tmp/tenants.d"
 
-((n == plan)) || { echo "# ran $n checks, planned $plan"; failed=1; }
-exit $failed
+cgroup_test_done
