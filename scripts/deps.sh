@@ -30,6 +30,9 @@ BOOKWORM_PKGS=(
 	clang-14 libclang-rt-14-dev
 	mmdebstrap qemu-user-static
 	libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 libcap2:arm64
+	# The kernel's bindeb-pkg (the test kernels, make kernel-deb): its
+	# packaging and its declared build dependencies.
+	debhelper libdw-dev
 )
 # Packages that must come from bookworm-backports.
 BACKPORTS_PKGS=(

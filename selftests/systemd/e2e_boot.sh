@@ -6,7 +6,9 @@
 # by selftests/systemd/run-systemd-vm.sh, and checks what the daemon's
 # tests will rely on: the boot finishes, transient scopes land in tenant
 # slices under the cgroup2 hierarchy, journald records, bpffs and debugfs
-# are there, bpftool runs, and a service's sandboxing takes effect.
+# are there, bpftool runs, a service's sandboxing takes effect, and the
+# kernel running is the one from the linux-image package the harness
+# was given.
 set -u
 
 n=0 failed=0
@@ -14,7 +16,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 diag() { sed 's/^/# /'; }
 
-echo "1..8"
+echo "1..9"
 
 # 1: the boot finished (degraded is fine here, but say what failed).
 state=$(timeout 300 systemctl is-system-running --wait 2>&1)
@@ -120,6 +122,25 @@ else
 	not_ok "a sandboxed service gets its namespaces, seccomp filter, read-only /usr, private /tmp (rc=$rc)"
 	echo "$out" | diag
 	echo "outside: $mine" | diag
+fi
+
+# 9: the kernel is the linux-image package's (make check boots the test
+# kernel from the .deb that bindeb-pkg made, as a host would install it):
+# its release, and the very build: /proc/version is the banner in the
+# package's vmlinuz.
+id=/usr/lib/vpmu-e2e/kernel-deb
+if [[ -r $id ]]; then
+	pkg=$(sed -n 's/^package=//p' $id) ver=$(sed -n 's/^version=//p' $id)
+	rel=$(sed -n 's/^release=//p' $id) banner=$(sed -n 's/^banner=//p' $id)
+	running=$(cat /proc/version)
+	if [[ $(uname -r) == "$rel" && $running == "$banner" ]]; then
+		ok "running the kernel of ${pkg}_$ver: uname -r is $rel, /proc/version is its vmlinuz's banner"
+	else
+		not_ok "running the kernel of ${pkg}_$ver (uname -r: $(uname -r), package: $rel)"
+		printf 'running: %s\npackage: %s\n' "$running" "$banner" | diag
+	fi
+else
+	ok "the kernel is a package's # SKIP booted from a kernel directory (run-systemd-vm.sh --kernel DIR), not a .deb"
 fi
 
 exit $((failed > 0))
