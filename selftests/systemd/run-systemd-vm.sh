@@ -73,6 +73,7 @@ unpack_kernel_deb()
 	[[ $pkg == linux-image-* && $pkg != *-dbg ]] || die "$deb holds $pkg, not a linux-image package"
 	[[ $(dpkg-deb -f "$deb" Architecture) == arm64 ]] || die "$deb is not an arm64 package"
 	release=${pkg#linux-image-}
+	mkdir -p "$dir"
 	dpkg-deb -x "$deb" "$dir/pkg"
 	vmlinuz=$dir/pkg/boot/vmlinuz-$release
 	[[ -f $vmlinuz ]] || die "$deb has no boot/vmlinuz-$release"
@@ -89,7 +90,10 @@ unpack_kernel_deb()
 		echo "package=$pkg"
 		echo "version=$(dpkg-deb -f "$deb" Version)"
 		echo "release=$release"
-		echo "banner=$(strings -n 16 "$dir/Image" | grep -m1 '^Linux version ')"
+		# linux_banner, with the build's time (the image also holds
+		# one without it).
+		echo "banner=$(strings -n 16 "$dir/Image" |
+			grep -m1 -E '^Linux version .* [0-9]{2}:[0-9]{2}:[0-9]{2} ')"
 	} >"$dir/identity"
 	grep -q '^banner=Linux version ' "$dir/identity" || die "no 'Linux version' banner in $deb's kernel"
 	rm -rf "$dir/pkg"
