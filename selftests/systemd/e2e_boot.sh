@@ -8,7 +8,7 @@
 # slices under the cgroup2 hierarchy, journald records, bpffs and debugfs
 # are there, bpftool runs, a service's sandboxing takes effect, and the
 # kernel running is the one from the linux-image package the harness
-# was given.
+# was given, which installs and purges with dpkg.
 set -u
 
 n=0 failed=0
@@ -16,7 +16,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 diag() { sed 's/^/# /'; }
 
-echo "1..9"
+echo "1..10"
 
 # 1: the boot finished (degraded is fine here, but say what failed).
 state=$(timeout 300 systemctl is-system-running --wait 2>&1)
@@ -141,6 +141,25 @@ if [[ -r $id ]]; then
 	fi
 else
 	ok "the kernel is a package's # SKIP booted from a kernel directory (run-systemd-vm.sh --kernel DIR), not a .deb"
+fi
+
+# 10: that package installs as on a host (dpkg -i: /boot/vmlinuz-RELEASE,
+# its config, /lib/modules/RELEASE) and purges without a trace.
+deb=$(ls /usr/lib/vpmu-e2e/linux-image-*.deb 2>/dev/null)
+if [[ -r $id && -f $deb ]]; then
+	out=$(dpkg -i "$deb" 2>&1)
+	rc=$?
+	installed=$(ls -d /boot/vmlinuz-"$rel" /boot/config-"$rel" /lib/modules/"$rel" 2>/dev/null | wc -l)
+	out+=$'\n'$(dpkg -P "$pkg" 2>&1)
+	left=$(ls -d /boot/*-"$rel" /lib/modules/"$rel" 2>/dev/null)
+	if ((rc == 0 && installed == 3)) && [[ -z $left ]]; then
+		ok "dpkg -i ${deb##*/} installs /boot/vmlinuz-$rel, its config and /lib/modules/$rel; dpkg -P removes them"
+	else
+		not_ok "dpkg -i ${deb##*/} and dpkg -P (rc=$rc, $installed of 3 installed, left: ${left:-nothing})"
+		echo "$out" | diag
+	fi
+else
+	ok "the package installs with dpkg # SKIP booted from a kernel directory, not a .deb"
 fi
 
 exit $((failed > 0))

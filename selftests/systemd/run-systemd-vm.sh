@@ -15,7 +15,8 @@
 # kernel and modules it holds are booted, and the guest is told which
 # package that is in /usr/lib/vpmu-e2e/kernel-deb (package=, version=,
 # release=, and banner=, the image's "Linux version ..." line, which is
-# what the running kernel's /proc/version must say; e2e_boot.sh checks).
+# what the running kernel's /proc/version must say; e2e_boot.sh checks),
+# with the package itself beside it (e2e_boot.sh installs it with dpkg).
 #
 # --add copies SRC (a file, or a directory tree merged into DST; a DST
 # ending in / is a directory) into the guest; an arm64 ELF brings the libraries the rootfs lacks (from the
@@ -192,7 +193,10 @@ install -D -m 0755 "$hexit" "$ov/usr/lib/vpmu-e2e/harness-exit"
 if [[ -d $kdir/modules/lib/modules ]]; then
 	copy_in "$kdir/modules/lib/modules" /usr/lib/modules
 fi
-[[ -z $kdeb ]] || install -D -m 0644 "$kdir/identity" "$ov/usr/lib/vpmu-e2e/kernel-deb"
+if [[ -n $kdeb ]]; then
+	install -D -m 0644 "$kdir/identity" "$ov/usr/lib/vpmu-e2e/kernel-deb"
+	install -D -m 0644 "$kdeb" "$ov/usr/lib/vpmu-e2e/$(basename "$kdeb")"
+fi
 add_deps "$test"
 for a in "${adds[@]}"; do
 	src=${a%%:*} dst=${a#*:}
