@@ -3,6 +3,10 @@
 # vpmu-policy: per-tenant BPF policy for KVM guest PMU events.
 #
 #   make deps       install build and test dependencies (Debian 12, root)
+#   make daemon     vpmu-policyd and vpmuctl for this machine's arch, from
+#                   Debian packages only (no kernel tree): build/daemon/ARCH
+#   make deb        vpmu-policyd_VERSION_amd64.deb and _arm64.deb with
+#                   debhelper, checked by lintian: build/deb/
 #   make kernel     build the patched Linux 7.3 test kernels (arm64, x86_64)
 #   make kernel-deb Debian packages of the patched kernel for a real host:
 #                   KCONFIG=/boot/config-... (default: the running
@@ -18,7 +22,7 @@
 #                   two tenant policies, run a guest per tenant, show the
 #                   decisions
 #   make install    vpmu-policyd, vpmuctl, unit, man pages (PREFIX, DESTDIR,
-#                   ARCH=arm64 for the arm64 build)
+#                   ARCH=arm64 for the arm64 build; the package is `make deb`)
 #   make stress     the stress and fault campaign (not part of make check):
 #                   kill -9 of vpmu-policyd at random moments while guests
 #                   count, VM create/destroy cycles, a guest flooding
@@ -45,9 +49,10 @@ override O := $(abspath $(O))
 export O KSRC VPMU_CACHE V
 
 ARCHES := arm64 x86_64
+HOST_ARCH := $(subst aarch64,arm64,$(shell uname -m))
 SHELL := /bin/bash
 
-.PHONY: all deps source kernel $(addprefix kernel-,$(ARCHES)) selftests \
+.PHONY: all deps deps-daemon deps-deb bpf deb daemon-tests source kernel $(addprefix kernel-,$(ARCHES)) selftests \
 	kernel-deb kernel-deb-config \
 	$(addprefix libbpf-,$(ARCHES)) $(addprefix intree-,$(ARCHES)) \
 	$(addprefix selftests-,$(ARCHES)) $(addprefix daemon-,$(ARCHES)) \
@@ -61,6 +66,13 @@ help:
 
 deps:
 	@scripts/deps.sh
+
+# What make daemon and make deb need, without the test kernels' tools.
+deps-daemon:
+	@scripts/deps.sh --daemon
+
+deps-deb:
+	@scripts/deps.sh --deb
 
 source: deps
 	@scripts/linux-source.sh >/dev/null
@@ -93,26 +105,39 @@ $(addprefix libbpf-,$(ARCHES)): libbpf-%: deps
 $(addprefix intree-,$(ARCHES)): intree-%: kernel-%
 	@dir=$$(scripts/build-intree-tests.sh $* $(O)/kernel-$*) && ln -sfn "$$dir" $(O)/intree-$*
 
-$(addprefix selftests-,$(ARCHES)): selftests-%: kernel-% libbpf-% intree-%
+# The BPF objects the daemon ships (bpf/build.mk), built once before the
+# per-arch builds that use them, so that two of those never race on them.
+bpf: deps-daemon
+	@$(MAKE) --no-print-directory -f daemon/build.mk O=$(O) shipped-bpf
+
+$(addprefix selftests-,$(ARCHES)): selftests-%: kernel-% libbpf-% intree-% bpf
 	@$(MAKE) --no-print-directory -f selftests/build.mk ARCH=$* O=$(O)
 
-daemon: $(addprefix daemon-,$(ARCHES))
+daemon: daemon-$(HOST_ARCH)
 
-# vpmu-policyd and vpmuctl embed the engine built against each arch's
-# test kernel BTF (the selftests build makes the skeletons).
-$(addprefix daemon-,$(ARCHES)): daemon-%: selftests-%
-	@$(MAKE) --no-print-directory -f daemon/build.mk ARCH=$* O=$(O)
+# vpmu-policyd and vpmuctl: Debian's libbpf and libsystemd, the engine
+# embedded; no kernel tree (daemon/build.mk).
+$(addprefix daemon-,$(ARCHES)): daemon-%: deps-daemon bpf
+	@$(MAKE) --no-print-directory -f daemon/build.mk ARCH=$* O=$(O) progs
 
-# What the systemd end-to-end tests add to their guest: `make install` of
-# the arm64 build, and the test VM program.
-install-test-arm64: daemon-arm64
+# The daemon's host unit tests (plain, ASan+UBSan) and fuzzers; after
+# daemon-x86_64, whose objects the same sub-make builds.
+daemon-tests: deps daemon-x86_64
+	@$(MAKE) --no-print-directory -f daemon/build.mk ARCH=x86_64 O=$(O)
+
+deb: deps-deb
+	@scripts/build-deb.sh
+
+# What the systemd end-to-end tests add to their guest: the arm64 package
+# (the tests install it with dpkg) and the test VM program.
+install-test-arm64: deb selftests-arm64
 	@rm -rf $(O)/install-arm64
-	@$(MAKE) --no-print-directory install ARCH=arm64 PREFIX=/usr/local \
-		DESTDIR=$(O)/install-arm64 >/dev/null
+	@install -D -m 0644 $(O)/deb/vpmu-policyd_*_arm64.deb -t \
+		$(O)/install-arm64/usr/local/lib/vpmu-test/
 	@install -D -m 0755 $(O)/selftests/arm64/tests/tools/vm_count \
 		$(O)/install-arm64/usr/local/lib/vpmu-test/vm_count
 
-check: deps kernel selftests daemon install-test-arm64
+check: deps kernel selftests $(addprefix daemon-,$(ARCHES)) daemon-tests install-test-arm64
 	@selftests/run.sh $(if $(TESTS),--only "$(TESTS)")
 
 # Stress suites (selftests/vm/suites/*.stress) only; make check skips them.
@@ -121,7 +146,7 @@ stress: deps kernel-arm64 selftests-arm64 daemon-arm64
 
 # The fuzzers are built as for make check, but alone: no kernel needed.
 FUZZ_RUNS ?= 1000000
-fuzz-long: deps
+fuzz-long: deps bpf
 	@$(MAKE) --no-print-directory -f daemon/build.mk ARCH=x86_64 O=$(O) fuzzers
 	@rc=0; for f in $(O)/daemon/x86_64/fuzz/fuzz_*; do \
 		FUZZ_RUNS=$(FUZZ_RUNS) selftests/daemon/fuzz-short.sh "$$f" || rc=1; \
@@ -142,7 +167,6 @@ bench-kernel: deps selftests-arm64
 # vpmuctl, the unit, tmpfiles.d, man pages and examples.
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
-HOST_ARCH := $(subst aarch64,arm64,$(shell uname -m))
 ARCH ?= $(HOST_ARCH)
 SBINDIR := $(PREFIX)/sbin
 UNITDIR ?= $(PREFIX)/lib/systemd/system

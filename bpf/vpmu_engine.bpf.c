@@ -30,7 +30,9 @@
  * Limits: PMCEID probes are decided but not counted (they say what the
  * guest may see, not what it counted).
  */
-#include "vmlinux.h"
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include "lib/kernel_types.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 

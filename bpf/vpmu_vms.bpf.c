@@ -21,7 +21,9 @@
  * A VM whose file is open in several processes (or twice) is reported
  * more than once; userspace keeps one of each id.
  */
-#include "vmlinux.h"
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include "lib/kernel_types.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>

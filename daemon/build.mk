@@ -3,20 +3,21 @@
 # Build vpmu-policyd and vpmuctl for one architecture, and (on the
 # x86_64 build machine) the daemon's host unit tests, plain and with
 # ASan+UBSan, and its libFuzzer targets:
-#   make -f daemon/build.mk ARCH=arm64|x86_64 O=build
+#   make -f daemon/build.mk ARCH=arm64|x86_64 O=build [progs]
 #
-# The engine's skeletons come from the selftests build of the same arch
-# (bpf/*.bpf.c against that arch's test kernel BTF).  libbpf is linked
-# static (the 7.3 tree's), libsystemd dynamic.  libpfm4 is not linked:
-# pfm.c dlopen()s it at the first "pfm:" name; its header (libpfm4-dev) is
-# in /usr/include, which Debian's cross compiler searches too.
+# From Debian packages only, no kernel tree: the engine and the VM
+# iterator (bpf/build.mk) are embedded as objects (bpf_objects.S says why
+# not as skeletons), and libbpf (libbpf-dev) and libsystemd are linked
+# dynamically, as Debian's own packages link them.  libpfm4 is not
+# linked: pfm.c dlopen()s it at the first "pfm:" name; its header
+# (libpfm4-dev) is in /usr/include, which Debian's cross compiler searches
+# too.  CPPFLAGS, CFLAGS and LDFLAGS (dpkg-buildflags) are honoured.
 
 ARCH ?= x86_64
 O ?= build
 OUT := $(O)/daemon/$(ARCH)
-SKEL_INC := $(O)/selftests/$(ARCH)/inc
-LIBBPF ?= $(O)/libbpf-$(ARCH)
-VERSION ?= 0.1.0
+# debian/changelog's version, the one the package carries.
+VERSION ?= $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 
 ifeq ($(ARCH),arm64)
 CC := aarch64-linux-gnu-gcc
@@ -26,20 +27,21 @@ CC := gcc
 PKG_LIBDIR := /usr/lib/x86_64-linux-gnu
 endif
 
-CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-missing-field-initializers \
+CFLAGS ?= -O2 -g
+DAEMON_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
 	  -Wno-format-truncation \
-	  -D_GNU_SOURCE -DVPMU_VERSION='"$(VERSION)"' -I$(SKEL_INC) -Idaemon
-LIBS := $(LIBBPF)/lib64/libbpf.a -Wl,-Bstatic -lelf -lz -lzstd -Wl,-Bdynamic \
-	-L$(PKG_LIBDIR) -lsystemd
+	  -D_GNU_SOURCE -DVPMU_VERSION='"$(VERSION)"' -Idaemon $(CPPFLAGS) $(CFLAGS)
+LIBS := -L$(PKG_LIBDIR) -lbpf -lsystemd
 
 # Everything but the two programs' mains and the engine's loader.
 LIB_SRCS := json.c esc.c events.c diag.c schema.c policy.c config.c cgroup.c strmap.c \
-	    match.c watch.c explain.c log.c pfm.c perms.c tenant_files.c
-DAEMON_SRCS := policyd.c tenants.c vms.c records.c engine.c policy_image.c policy_maps.c
+	    u64map.c match.c tenant_index.c watch.c explain.c log.c pfm.c perms.c tenant_files.c
+ENGINE_SRCS := engine.c bpf_objects.S policy_image.c policy_maps.c
+DAEMON_SRCS := policyd.c tenants.c vms.c records.c $(ENGINE_SRCS)
 CTL_SRCS := vpmuctl.c ctl_status.c ctl_vms.c ctl_check.c ctl_explain.c ctl_match.c \
-	    ctl_filters.c engine.c policy_image.c policy_maps.c
+	    ctl_filters.c $(ENGINE_SRCS)
 
-obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
+obj = $(patsubst %.S,$(OUT)/obj/%.o,$(patsubst %.c,$(OUT)/obj/%.o,$(1)))
 
 ifeq ($(V),1)
 Q :=
@@ -50,6 +52,8 @@ msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
 PROGS := $(OUT)/vpmu-policyd $(OUT)/vpmuctl
+
+include bpf/build.mk
 
 # Host tests: selftests/daemon/test_*.c against the library sources.
 ifeq ($(ARCH),x86_64)
@@ -64,27 +68,40 @@ endif
 
 all: $(PROGS) $(HOST_TESTS) $(FUZZERS)
 
+# vpmu-policyd and vpmuctl alone (make daemon, the package).
+progs: $(PROGS)
+
+# The BPF objects alone (the selftests build makes skeletons of them).
+shipped-bpf: $(SHIPPED_BPF)
+
 # The fuzz targets alone: they need no kernel, BTF or skeleton.
 fuzzers: $(FUZZERS)
 
-$(OUT)/obj/%.o: daemon/%.c $(SKEL_INC)/vpmu_engine.skel.h $(SKEL_INC)/vpmu_vms.skel.h
+$(OUT)/obj/%.o: daemon/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -I$(LIBBPF)/include -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(DAEMON_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(OUT)/obj/bpf_objects.o: daemon/bpf_objects.S $(SHIPPED_BPF)
+	$(call msg,AS,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -c -o $@ $< \
+		-DVPMU_ENGINE_OBJ='"$(abspath $(BPF_OUT)/vpmu_engine.bpf.o)"' \
+		-DVPMU_VMS_OBJ='"$(abspath $(BPF_OUT)/vpmu_vms.bpf.o)"'
 
 # The policy layout shared with the tests and the benchmark (lib/).
 $(OUT)/obj/%.o: lib/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -I$(LIBBPF)/include -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(DAEMON_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(OUT)/vpmu-policyd: $(call obj,$(LIB_SRCS) $(DAEMON_SRCS))
 	$(call msg,LD,$@)
-	$(Q)$(CC) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(OUT)/vpmuctl: $(call obj,$(LIB_SRCS) $(CTL_SRCS))
 	$(call msg,LD,$@)
-	$(Q)$(CC) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-missing-field-initializers \
 	       -Wno-format-truncation \
@@ -109,6 +126,6 @@ $(OUT)/fuzz/%: selftests/daemon/%.c $(TEST_LIB)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $< $(filter-out selftests/lib/tap.c daemon/log.c,$(TEST_LIB)) -lsystemd
 
-.PHONY: all fuzzers
+.PHONY: all progs shipped-bpf fuzzers
 .SECONDARY:
 -include $(shell find $(OUT)/obj -name '*.d' 2>/dev/null)

@@ -22,9 +22,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "bpf_objects.h"
 #include "engine.h"
-#include "vpmu_engine.skel.h"
-#include "vpmu_vms.skel.h"
 
 #define BPF_FS_MAGIC	0xcafe4a11
 #define LINK_PIN	"vpmu_engine"
@@ -521,27 +520,28 @@ int engine_open_rdonly(struct engine *e, const char *pin_dir, char *why,
 	return adopt(e, pin_dir, BPF_F_RDONLY, why, len);
 }
 
-static struct bpf_map *skel_map(struct vpmu_engine *s, enum engine_map m)
+static struct bpf_map *obj_map(struct bpf_object *obj, enum engine_map m)
 {
-	switch (m) {
-	case EM_POLICY_CLASS: return s->maps.policy_class;
-	case EM_POLICIES_16: return s->maps.policies_16;
-	case EM_POLICIES_64: return s->maps.policies_64;
-	case EM_POLICIES_256: return s->maps.policies_256;
-	case EM_POLICIES_1024: return s->maps.policies_1024;
-	case EM_POLICIES_4096: return s->maps.policies_4096;
-	case EM_POLICIES_8192: return s->maps.policies_8192;
-	case EM_VM_POLICY: return s->maps.vm_policy;
-	case EM_CONFIG: return s->maps.config;
-	case EM_AUDIT: return s->maps.audit;
-	case EM_AUDIT_VMS: return s->maps.audit_vms;
-	case EM_RECORDS: return s->maps.records;
-	case EM_LIFECYCLE: return s->maps.lifecycle;
-	case EM_DROPS: return s->maps.drops;
-	case EM_TENANTS: return s->maps.tenants;
-	case EM_DAEMON: return s->maps.daemon;
-	default: return NULL;
-	}
+	return bpf_object__find_map_by_name(obj, engine_map_names[m]);
+}
+
+static struct bpf_map *struct_ops_map(struct bpf_object *obj)
+{
+	return bpf_object__find_map_by_name(obj, "vpmu_engine");
+}
+
+static struct bpf_program *refresh_prog(struct bpf_object *obj)
+{
+	return bpf_object__find_program_by_name(obj, "vpmu_refresh");
+}
+
+/* One of the embedded objects (bpf_objects.S), opened for loading. */
+static struct bpf_object *open_embedded(const char *name, const char *start,
+					const char *end)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = name);
+
+	return bpf_object__open_mem(start, end - start, &opts);
 }
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt,
@@ -560,35 +560,35 @@ void engine_log_setup(void)
 
 int engine_load(struct engine *e, const char *pin_dir, char *why, size_t len)
 {
-	struct vpmu_engine *s;
+	struct bpf_object *obj;
 	int i, err;
 
 	init(e, pin_dir);
 	engine_log_setup();
-	s = vpmu_engine__open();
-	if (!s) {
+	obj = open_embedded("vpmu_engine", vpmu_engine_obj, vpmu_engine_obj_end);
+	if (!obj) {
 		snprintf(why, len, "cannot open the engine object: %s",
 			 strerror(errno));
 		return -errno;
 	}
-	err = vpmu_engine__load(s);
+	err = bpf_object__load(obj);
 	if (err) {
 		snprintf(why, len,
 			 "the kernel refused the engine: %s (VPMU_DEBUG_LIBBPF=1 shows the verifier log)",
 			 strerror(-err));
-		vpmu_engine__destroy(s);
+		bpf_object__close(obj);
 		return err;
 	}
-	e->skel = s;
+	e->obj = obj;
 	for (i = 0; i < EM_NR; i++)
-		e->map_fd[i] = bpf_map__fd(skel_map(s, i));
-	e->refresh_fd = bpf_program__fd(s->progs.vpmu_refresh);
+		e->map_fd[i] = bpf_map__fd(obj_map(obj, i));
+	e->refresh_fd = bpf_program__fd(refresh_prog(obj));
 	return 0;
 }
 
 int engine_attach_and_pin(struct engine *e, char *why, size_t len)
 {
-	struct vpmu_engine *s = e->skel;
+	struct bpf_object *obj = e->obj;
 	struct bpf_link *link;
 	char p[PATH_MAX];
 	int i, err;
@@ -598,15 +598,15 @@ int engine_attach_and_pin(struct engine *e, char *why, size_t len)
 		return err;
 	for (i = 0; i < EM_NR; i++) {
 		pin_path(e, engine_map_names[i], p);
-		err = bpf_map__pin(skel_map(s, i), p);
+		err = bpf_map__pin(obj_map(obj, i), p);
 		if (err)
 			goto fail;
 	}
 	pin_path(e, REFRESH_PIN, p);
-	err = bpf_program__pin(s->progs.vpmu_refresh, p);
+	err = bpf_program__pin(refresh_prog(obj), p);
 	if (err)
 		goto fail;
-	link = bpf_map__attach_struct_ops(s->maps.vpmu_engine);
+	link = bpf_map__attach_struct_ops(struct_ops_map(obj));
 	if (!link) {
 		err = -errno;
 		snprintf(p, sizeof(p), "attaching kvm_pmu_policy_ops");
@@ -656,7 +656,7 @@ static const char *const old_pins[] = {
 
 int engine_take_over(struct engine *e, char *why, size_t len)
 {
-	struct vpmu_engine *s = e->skel;
+	struct bpf_object *obj = e->obj;
 	struct bpf_link *link;
 	char p[PATH_MAX];
 	size_t k;
@@ -672,7 +672,7 @@ int engine_take_over(struct engine *e, char *why, size_t len)
 	}
 	/* The kernel puts this engine in the old one's place, then tells it
 	 * about every VM (its vm_init keeps the entries written already). */
-	err = bpf_link__update_map(link, s->maps.vpmu_engine);
+	err = bpf_link__update_map(link, struct_ops_map(obj));
 	if (err) {
 		snprintf(why, len,
 			 "cannot swap this engine into the pinned link %s: %s (the old engine stays attached)",
@@ -691,13 +691,13 @@ int engine_take_over(struct engine *e, char *why, size_t len)
 	for (i = 0; i < EM_NR; i++) {
 		pin_path(e, engine_map_names[i], p);
 		unlink(p);
-		err = bpf_map__pin(skel_map(s, i), p);
+		err = bpf_map__pin(obj_map(obj, i), p);
 		if (err)
 			goto fail;
 	}
 	pin_path(e, REFRESH_PIN, p);
 	unlink(p);
-	err = bpf_program__pin(s->progs.vpmu_refresh, p);
+	err = bpf_program__pin(refresh_prog(obj), p);
 	if (err)
 		goto fail;
 	return 0;
@@ -733,9 +733,9 @@ void engine_close(struct engine *e)
 {
 	int i;
 
-	if (e->skel) {
-		vpmu_engine__destroy(e->skel);
-		e->skel = NULL;
+	if (e->obj) {
+		bpf_object__close(e->obj);
+		e->obj = NULL;
 	} else {
 		for (i = 0; i < EM_NR; i++)
 			if (e->map_fd[i] >= 0)
@@ -858,17 +858,22 @@ int engine_find_vms(struct vpmu_vm_found **out)
 {
 	struct vpmu_vm_found *v = NULL, rec;
 	size_t n = 0, cap = 0, i, k;
-	struct vpmu_vms *s;
+	struct bpf_object *obj;
 	struct bpf_link *link;
 	int fd, err = 0;
 	ssize_t got;
 	void *p;
 
 	engine_log_setup();
-	s = vpmu_vms__open_and_load();
-	if (!s)
+	obj = open_embedded("vpmu_vms", vpmu_vms_obj, vpmu_vms_obj_end);
+	if (!obj)
 		return -errno;
-	link = bpf_program__attach_iter(s->progs.vpmu_find_vms, NULL);
+	if (bpf_object__load(obj)) {
+		err = -errno;
+		goto out;
+	}
+	link = bpf_program__attach_iter(
+		bpf_object__find_program_by_name(obj, "vpmu_find_vms"), NULL);
 	if (!link) {
 		err = -errno;
 		goto out;
@@ -906,6 +911,6 @@ out_link:
 	bpf_link__destroy(link);
 out:
 	free(v);
-	vpmu_vms__destroy(s);
+	bpf_object__close(obj);
 	return err;
 }

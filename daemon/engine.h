@@ -21,6 +21,8 @@
 #include "../include/vpmu/rule.h"
 #include "../lib/policy_maps.h"
 
+struct bpf_object;
+
 /* The policy maps first, in lib/policy_maps.h's order. */
 enum engine_map {
 	EM_POLICY_CLASS, EM_POLICIES_16, EM_POLICIES_64, EM_POLICIES_256,
@@ -35,7 +37,7 @@ struct engine {
 	int link_fd;		/* -1 until attached or adopted */
 	bool adopted;		/* found pinned, not loaded by us */
 	char pin_dir[PATH_MAX];
-	void *skel;		/* struct vpmu_engine, when loaded by us */
+	struct bpf_object *obj;	/* the engine, when loaded by us */
 };
 
 extern const char *const engine_map_names[EM_NR];

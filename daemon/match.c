@@ -180,10 +180,90 @@ void vm_meta_init(struct vm_meta *m, const char *cgroup_root,
 	vm_meta_init_notes(m, cgroup_root, machines_dir, path, NULL);
 }
 
+/* An xattr as classification reads it, once per cgroup per pass. */
+struct xattr_memo {
+	struct xattr_memo *next;
+	int depth;		/* -1: none */
+	char val[1024];
+	char name[];
+};
+
 void vm_meta_free(struct vm_meta *m)
 {
+	struct xattr_memo *x, *next;
+
+	for (x = m->memo; x; x = next) {
+		next = x->next;
+		free(x);
+	}
+	m->memo = NULL;
 	free(m->path);
 	m->path = NULL;
+}
+
+/*
+ * Whether @m's path still names the cgroup the kernel recorded: cgroup2
+ * cannot rename, and ids are never reused, so if it does after a read,
+ * the read was of that cgroup (its ancestors cannot go while it lives).
+ */
+static bool still_there(struct vm_meta *m)
+{
+	if (m->cgroup_id && !m->gone &&
+	    cgroup_id_of(m->cgroup_root, m->path) != m->cgroup_id)
+		m->gone = true;
+	return !m->gone;
+}
+
+int vm_meta_xattr(const struct vm_meta *cm, const char *name, char *val,
+		  size_t len)
+{
+	struct vm_meta *m = (struct vm_meta *)cm;	/* the memo only */
+	char from[PATH_MAX];
+	struct xattr_memo *x;
+	int max;
+
+	if (!m->path || m->gone)
+		return -1;
+	for (x = m->memo; x && strcmp(x->name, name); x = x->next)
+		;
+	if (!x) {
+		x = calloc(1, sizeof(*x) + strlen(name) + 1);
+		if (!x)
+			return -1;
+		strcpy(x->name, name);
+		max = strncmp(name, "user.", 5) ? cgroup_depth(m->path) :
+		      m->trust.xattrs;
+		if (!cgroup_prefix(m->path, max, from, sizeof(from)) ||
+		    !cgroup_xattr(m->cgroup_root, from, name, x->val,
+				  sizeof(x->val), &x->depth))
+			x->depth = -1;
+		if (!still_there(m)) {
+			free(x);
+			return -1;
+		}
+		x->next = m->memo;
+		m->memo = x;
+	}
+	if (x->depth < 0 || strlen(x->val) >= len)
+		return -1;
+	strcpy(val, x->val);
+	return x->depth;
+}
+
+void vm_meta_read(struct vm_meta *m, const char *cgroup_root,
+		  const char *machines_dir, char *path, uint64_t id,
+		  char *const *names, size_t n)
+{
+	char val[1024];
+	size_t i;
+
+	vm_meta_init(m, cgroup_root, machines_dir, path);
+	m->cgroup_id = id;
+	if (!m->path)
+		return;
+	for (i = 0; i < n && !m->gone; i++)
+		vm_meta_xattr(m, names[i], val, sizeof(val));
+	still_there(m);
 }
 
 /*
@@ -264,20 +344,17 @@ static int xattr_depth(const struct match_cond *c, const struct vm_meta *m,
 		       char *val, size_t len)
 {
 	char from[PATH_MAX];
-	int depth, max = cgroup_depth(m->path);
+	int depth;
 
-	if (!strncmp(c->xattr, "user.", 5)) {
-		if (m->notes &&
-		    cgroup_xattr(m->cgroup_root, m->path, c->xattr, val, len,
-				 &depth) && depth > m->trust.xattrs &&
-		    cgroup_prefix(m->path, depth, from, sizeof(from)))
-			match_note(m->notes, false,
-				   "xattr %s=\"%s\" on \"%s\": at or below the delegation boundary",
-				   ESC(c->xattr), ESC(val), ESC(from));
-		max = m->trust.xattrs;
-	}
-	if (!cgroup_prefix(m->path, max, from, sizeof(from)) ||
-	    !cgroup_xattr(m->cgroup_root, from, c->xattr, val, len, &depth))
+	if (!strncmp(c->xattr, "user.", 5) && m->notes &&
+	    cgroup_xattr(m->cgroup_root, m->path, c->xattr, val, len, &depth) &&
+	    depth > m->trust.xattrs &&
+	    cgroup_prefix(m->path, depth, from, sizeof(from)))
+		match_note(m->notes, false,
+			   "xattr %s=\"%s\" on \"%s\": at or below the delegation boundary",
+			   ESC(c->xattr), ESC(val), ESC(from));
+	depth = vm_meta_xattr(m, c->xattr, val, len);
+	if (depth < 0)
 		return -1;
 	if (cgroup_prefix(m->path, depth, from, sizeof(from)))
 		match_note(m->notes, true, "xattr %s=\"%s\" on \"%s\" (depth %d)",
@@ -291,7 +368,7 @@ static int cond_depth(const struct match_cond *c, const struct vm_meta *m)
 	char val[1024];
 	int depth;
 
-	if (!m->path)
+	if (!m->path || m->gone)
 		return -1;
 	switch (c->field) {
 	case MATCH_CGROUP:

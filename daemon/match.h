@@ -38,6 +38,8 @@ void match_note(struct match_notes *ns, bool used, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void match_notes_free(struct match_notes *ns);
 
+struct xattr_memo;
+
 /*
  * What the daemon knows about a VM's cgroup: only what the host
  * controls (see cgroup_trust() and vpmu-policy.json(5), TRUST).
@@ -51,6 +53,17 @@ struct vm_meta {
 	int unit_depth;
 	char machine[256];		/* "" if none */
 	struct match_notes *notes;	/* NULL but in vpmuctl match */
+	/*
+	 * The cgroup as the kernel recorded it (0 in vpmuctl match, which
+	 * is given a path): every read by path is checked against it
+	 * afterwards, so a cgroup removed and made again under the same
+	 * name is never read in its place.  Then @gone is set, and the
+	 * meta matches nothing (the VM stays pending).
+	 */
+	uint64_t cgroup_id;
+	bool gone;
+	/* xattrs read so far: each is read once per cgroup per pass. */
+	struct xattr_memo *memo;
 };
 
 /* Fill @m for the cgroup at @path (taken over by @m). */
@@ -61,6 +74,21 @@ void vm_meta_init_notes(struct vm_meta *m, const char *cgroup_root,
 			const char *machines_dir, char *path,
 			struct match_notes *notes);
 void vm_meta_free(struct vm_meta *m);
+/*
+ * Read @m for the cgroup the kernel knows as @id at @path (taken over),
+ * reading the xattrs @names[@n] now; @m->gone if it was not that cgroup
+ * throughout.
+ */
+void vm_meta_read(struct vm_meta *m, const char *cgroup_root,
+		  const char *machines_dir, char *path, uint64_t id,
+		  char *const *names, size_t n);
+/*
+ * xattr @name of @m's cgroup or its nearest ancestor that has it, as
+ * classification may use it (user.* only above the delegation
+ * boundary): its depth, or -1.
+ */
+int vm_meta_xattr(const struct vm_meta *m, const char *name, char *val,
+		  size_t len);
 
 struct match_score {
 	long long priority;

@@ -29,8 +29,14 @@
 /* sysexits.h EX_CONFIG: the unit does not restart on it. */
 #define EXIT_CONFIG 78
 
-/* Let a burst of writes (an editor, a ConfigMap update) settle first. */
+/*
+ * Let a burst of writes (an editor, a ConfigMap update) settle first, but
+ * not for ever: a file rewritten without pause must not postpone every
+ * other tenant's change, so a reload comes at most RELOAD_MAX_DELAY_US
+ * after the first change it waits for.
+ */
 #define RELOAD_DELAY_US 100000
+#define RELOAD_MAX_DELAY_US 1000000
 
 struct loop {
 	struct policyd d;
@@ -39,6 +45,7 @@ struct loop {
 	sd_event *ev;
 	sd_event_source *reload_timer;
 	bool retry_full;		/* the timer's next reload is a full one */
+	uint64_t pending_since_us;	/* first change not reloaded yet, or 0 */
 	uint64_t retry_delay_us;	/* doubles up to RETRY_MAX_US while failing */
 	sd_event_source *inotify;
 	bool oneshot;
@@ -71,6 +78,24 @@ static uint64_t now_us(clockid_t c)
 
 	clock_gettime(c, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void policyd_keepalive(void)
+{
+	static uint64_t last, calls;
+	static int enabled = -1;
+	uint64_t now;
+
+	if (enabled < 0)
+		enabled = sd_watchdog_enabled(0, NULL) > 0;
+	/* A clock read per 64 calls: the loops' steps are short. */
+	if (!enabled || ++calls % 64)
+		return;
+	now = now_us(CLOCK_MONOTONIC);
+	if (now - last < 1000000)
+		return;
+	last = now;
+	sd_notify(0, "WATCHDOG=1");
 }
 
 static int on_inotify(sd_event_source *s, int fd, uint32_t revents, void *ud);
@@ -117,6 +142,7 @@ static int on_reload_timer(sd_event_source *s, uint64_t usec, void *ud)
 
 	(void)s;
 	(void)usec;
+	l->pending_since_us = 0;
 	if (watch_take(&l->w, &names, &n) || l->retry_full) {
 		l->retry_full = false;
 		reload(l, false);
@@ -140,6 +166,10 @@ static void schedule_reload(struct loop *l)
 	uint64_t now;
 
 	sd_event_now(l->ev, CLOCK_MONOTONIC, &now);
+	if (!l->pending_since_us)
+		l->pending_since_us = now;
+	if (now + RELOAD_DELAY_US > l->pending_since_us + RELOAD_MAX_DELAY_US)
+		now = l->pending_since_us + RELOAD_MAX_DELAY_US - RELOAD_DELAY_US;
 	sd_event_source_set_time(l->reload_timer, now + RELOAD_DELAY_US);
 	sd_event_source_set_enabled(l->reload_timer, SD_EVENT_ONESHOT);
 }

@@ -12,6 +12,8 @@
 #include "log.h"
 #include "policy.h"
 #include "strmap.h"
+#include "tenant_index.h"
+#include "u64map.h"
 
 /* One file in tenants.d and the good tenant it last gave. */
 struct tenant_slot {
@@ -39,7 +41,7 @@ struct vm_entry {
 	uint64_t vm_id;
 	uint64_t cgroup_id;
 	int32_t tgid;
-	char *path;			/* cgroup path, NULL if gone */
+	struct cg_meta *cgm;		/* its cgroup's metadata (vms.c) */
 	uint32_t policy_id;
 	uint32_t flags;			/* VPMU_VM_* */
 };
@@ -75,6 +77,13 @@ struct policyd {
 	uint32_t publish_failures;
 	struct vm_entry *vms;
 	size_t nvms;
+	struct u64map vm_index;		/* vm_id -> index in vms */
+	struct u64map cg_metas;		/* cgroup id -> struct cg_meta * */
+	uint32_t meta_pass;		/* bumped: read every cgroup again */
+	struct tenant_index tix;	/* the good tenants, for matching */
+	struct tenant **cands;		/* room for tix.nentries + 1 */
+	/* Names of tenants this reload changed, added or removed. */
+	struct strmap touched;
 	struct ratelimit denial_log;
 	/* drops[VPMU_DROP_LIFECYCLE] when the VMs were last found. */
 	uint64_t lifecycle_drops;
@@ -104,9 +113,16 @@ int vms_reconcile(struct policyd *d);
 int vms_add(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id,
 	    int32_t tgid, const struct vpmu_vm *prev, bool refresh);
 void vms_remove(struct policyd *d, uint64_t vm_id);
-/* Re-classify every VM; returns how many changed policy. */
-int vms_classify_all(struct policyd *d);
+/*
+ * Re-classify the VMs that a change of the tenants named in @touched may
+ * move, or every VM if @touched is NULL; returns how many changed policy.
+ */
+int vms_classify(struct policyd *d, const struct strmap *touched);
+/* Index the good tenants @ts[@n] for classification. */
+int vms_index_tenants(struct policyd *d, struct tenant *const *ts, size_t n);
 const struct vm_entry *vms_find(const struct policyd *d, uint64_t vm_id);
+/* @v's cgroup path as last read, or NULL if unknown or gone. */
+const char *vm_cgroup_path(const struct vm_entry *v);
 
 /* records.c: the engine's ring buffers (records and lifecycle). */
 int records_handle(void *ctx, void *data, size_t size);
@@ -117,6 +133,12 @@ int records_handle(void *ctx, void *data, size_t size);
 bool records_check_lost(struct policyd *d);
 
 void policyd_publish_state(struct policyd *d);
+/*
+ * Tell systemd's watchdog the daemon is alive, at most once a second:
+ * called in the loops over every VM or tenant, so that a long pass is
+ * not taken for a hang.
+ */
+void policyd_keepalive(void);
 uint64_t realtime_ns(void);
 
 #endif /* VPMUD_POLICYD_H */

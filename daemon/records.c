@@ -35,7 +35,7 @@ static void log_record(struct policyd *d, const struct vpmu_record *r)
 			  r->policy_id == VPMU_POLICY_PENDING ? "(pending)" :
 								"(host default)",
 		.action = r->action == VPMU_ALLOW ? "allow" : "deny",
-		.cgroup = v && v->path ? v->path : "?",
+		.cgroup = v && vm_cgroup_path(v) ? vm_cgroup_path(v) : "?",
 		.vcpu = r->vcpu_id,
 		.selector = r->raw_selector,
 	};

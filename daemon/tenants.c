@@ -293,7 +293,9 @@ static void read_slot(struct policyd *d, struct tenant_slot *s)
 		/* A renamed tenant leaves its old policy behind. */
 		if (strcmp(s->t->name, t->name))
 			d->maybe_stale = true;
+		strmap_put(&d->touched, s->t->name, 0);
 	}
+	strmap_put(&d->touched, t->name, 0);
 	tenant_free(s->t);
 	s->t = t;
 	strmap_put(&d->slot_by_tenant, t->name, s - d->slots);
@@ -324,6 +326,7 @@ bad:
 			"%s/%s: rejected; using its last good version (%s)",
 			d->cfg.tenants_dir, ESC(s->file), ESC(path));
 		s->t = t;
+		strmap_put(&d->touched, t->name, 0);
 		if (!name_taken(d, s, t->name))
 			strmap_put(&d->slot_by_tenant, t->name, s - d->slots);
 		s->changed = true;
@@ -455,10 +458,12 @@ static void drop_stale(struct policyd *d)
  * seen), publish what changed, and bring the host config, the VMs and
  * the pinned maps up to date.
  */
-static int finish_reload(struct policyd *d)
+static int finish_reload(struct policyd *d, bool all)
 {
 	size_t i, broken = 0, changed = 0;
 	char path[PATH_MAX];
+	struct tenant **ts;
+	int err;
 
 	/* Files gone: their tenants go (after their VMs move, below). */
 	for (i = 0; i < d->nslots;) {
@@ -473,6 +478,8 @@ static int finish_reload(struct policyd *d)
 			s->t ? s->t->name : "-");
 		good_copy_path(d, s->file, path);
 		unlink(path);
+		if (s->t)
+			strmap_put(&d->touched, s->t->name, 0);
 		tenant_free(s->t);
 		free(s->unsaved);
 		strmap_del(&d->slot_by_file, s->file);
@@ -483,6 +490,14 @@ static int finish_reload(struct policyd *d)
 		changed++;
 	}
 	index_tenants(d);
+	ts = calloc(d->nslots + 1, sizeof(*ts));
+	err = ts ? vms_index_tenants(d, ts, tenants_list(d, ts)) : -ENOMEM;
+	free(ts);
+	if (err) {
+		/* Without the index no VM can be classified: keep entries. */
+		log_msg(LOG_ERR, "indexing the tenants: %s", strerror(-err));
+		d->retry = true;
+	}
 	for (i = 0; i < d->nslots; i++) {
 		struct tenant_slot *s = &d->slots[i];
 
@@ -514,8 +529,12 @@ static int finish_reload(struct policyd *d)
 	/* A new host default (action or tenant) changes verdicts too. */
 	if (apply_config(d) > 0)
 		changed++;
-	if (vms_classify_all(d) > 0)
+	/* A full reload reads every cgroup again, as SIGUSR1 does. */
+	if (all)
+		d->meta_pass++;
+	if (!err && vms_classify(d, all ? NULL : &d->touched) > 0)
 		changed++;
+	strmap_clear(&d->touched);
 	/* A walk of every pinned tenant: only when one may have gone. */
 	if (d->maybe_stale)
 		drop_stale(d);
@@ -590,7 +609,7 @@ int tenants_reload(struct policyd *d, bool reread_config)
 	}
 	tenant_files_free(names, n);
 
-	return finish_reload(d);
+	return finish_reload(d, true);
 }
 
 int tenants_reload_files(struct policyd *d, char **names, size_t n)
@@ -628,5 +647,5 @@ int tenants_reload_files(struct policyd *d, char **names, size_t n)
 		sl->seen = true;
 		read_slot(d, sl);
 	}
-	return finish_reload(d);
+	return finish_reload(d, false);
 }

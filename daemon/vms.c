@@ -12,6 +12,13 @@
  * published policy stays PENDING.  The VMs are found again as soon as a
  * lifecycle record was lost to a full ring buffer (records.c), and every
  * VMS_RESCAN_SEC.
+ *
+ * At scale (1,000 VMs, 10,000 tenants) the work stays bounded: VMs are
+ * found by id in a hash map; a cgroup's metadata is read once per pass
+ * (a rescan, SIGUSR1, a full reload) and shared by its VMs; a VM is
+ * tried only against the tenants that could match it (tenant_index.h);
+ * and a reload re-classifies only the VMs its changed tenants could
+ * affect.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,24 +30,92 @@
 #include "esc.h"
 #include "match.h"
 #include "policyd.h"
+#include "tenant_index.h"
+
+/* One cgroup's metadata, shared by the VMs created in it. */
+struct cg_meta {
+	uint64_t cgroup_id;
+	uint32_t pass;		/* d->meta_pass when read */
+	unsigned int refs;
+	struct vm_meta m;
+};
 
 const struct vm_entry *vms_find(const struct policyd *d, uint64_t vm_id)
 {
-	size_t i;
+	uint64_t i;
 
-	for (i = 0; i < d->nvms; i++)
-		if (d->vms[i].vm_id == vm_id)
-			return &d->vms[i];
-	return NULL;
+	return u64map_get(&d->vm_index, vm_id, &i) ? &d->vms[i] : NULL;
+}
+
+const char *vm_cgroup_path(const struct vm_entry *v)
+{
+	return v->cgm && v->cgm->m.path && !v->cgm->m.gone ? v->cgm->m.path :
+							       NULL;
+}
+
+static struct cg_meta *cg_meta_get(struct policyd *d, uint64_t cgroup_id)
+{
+	struct cg_meta *c;
+	uint64_t p;
+
+	if (u64map_get(&d->cg_metas, cgroup_id, &p)) {
+		c = (struct cg_meta *)(uintptr_t)p;
+		c->refs++;
+		return c;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->cgroup_id = cgroup_id;
+	c->pass = d->meta_pass - 1;	/* not read yet */
+	c->refs = 1;
+	if (!u64map_put(&d->cg_metas, cgroup_id, (uintptr_t)c)) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void cg_meta_put(struct policyd *d, struct cg_meta *c)
+{
+	if (!c || --c->refs)
+		return;
+	u64map_del(&d->cg_metas, c->cgroup_id);
+	vm_meta_free(&c->m);
+	free(c);
+}
+
+/*
+ * @c's metadata as of this pass: read by the path of the cgroup the
+ * kernel recorded (found by its id), every read checked against that id.
+ */
+static const struct vm_meta *cg_meta_read(struct policyd *d, struct cg_meta *c)
+{
+	if (c->pass == d->meta_pass)
+		return &c->m;
+	vm_meta_free(&c->m);
+	vm_meta_read(&c->m, d->cfg.cgroup_root, d->cfg.machines_dir,
+		     cgroup_path_of(d->cfg.cgroup_root, c->cgroup_id),
+		     c->cgroup_id, d->tix.xattrs, d->tix.nxattrs);
+	c->pass = d->meta_pass;
+	return &c->m;
+}
+
+/* The tenant @m belongs to (NULL if none), from the candidates only. */
+static struct tenant *pick(struct policyd *d, const struct vm_meta *m,
+			   bool *tie)
+{
+	size_t n = tenant_index_candidates(&d->tix, m, d->cands);
+
+	return match_pick(d->cands, n, m, tie);
 }
 
 /* Decide @v's policy; write it if it changed.  True if it changed. */
-static bool classify(struct policyd *d, struct vm_entry *v,
-		     struct tenant **ts, size_t nts)
+static bool classify(struct policyd *d, struct vm_entry *v)
 {
 	struct vpmu_vm val = { .cgroup_id = v->cgroup_id, .tgid = v->tgid };
+	const struct vm_meta *m = NULL;
 	struct tenant *t = NULL;
-	struct vm_meta meta;
 	const char *why = NULL;
 	bool tie = false;
 	char cg[1024];
@@ -56,17 +131,15 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 	if (d->unknown_tenants && v->policy_id != (uint32_t)-1 &&
 	    v->policy_id != VPMU_POLICY_PENDING)
 		return false;
-	if (!v->path)
-		v->path = cgroup_path_of(d->cfg.cgroup_root, v->cgroup_id);
-	if (v->path) {
-		vm_meta_init(&meta, d->cfg.cgroup_root, d->cfg.machines_dir,
-			     strdup(v->path));
-		t = match_pick(ts, nts, &meta, &tie);
-		vm_meta_free(&meta);
-	}
-	if (!v->path) {
+	if (v->cgm)
+		m = cg_meta_read(d, v->cgm);
+	if (m && m->path && !m->gone)
+		t = pick(d, m, &tie);
+	if (!m || !m->path || m->gone) {
 		/* Not "no tenant": whatever it was in, it may have matched. */
-		why = "its cgroup cannot be resolved";
+		why = m && m->gone ?
+		      "its cgroup was removed while it was being read" :
+		      "its cgroup cannot be resolved";
 		val.policy_id = VPMU_POLICY_PENDING;
 	} else if (d->unknown_tenants) {
 		why = "a tenant file is rejected with no good version: that tenant may be this VM's";
@@ -103,7 +176,7 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 		return true;
 	}
 	/* Cgroup names are chosen by whoever made the cgroup. */
-	esc(cg, sizeof(cg), v->path ? v->path : "(gone)");
+	esc(cg, sizeof(cg), m->path);
 	if (tie)
 		log_msg(LOG_WARNING,
 			"VM %llu (cgroup %s) matches several tenants with equal precedence; using %s",
@@ -114,35 +187,64 @@ static bool classify(struct policyd *d, struct vm_entry *v,
 	return true;
 }
 
-static struct tenant **tenant_array(const struct policyd *d, size_t *n)
+/*
+ * Whether a reload that changed the tenants named in @touched may change
+ * @v's tenant: its own tenant changed or went, it ties, it is not
+ * classified yet, or a changed tenant could match it now.
+ */
+static bool affected(struct policyd *d, const struct vm_entry *v,
+		     const struct strmap *touched)
 {
-	struct tenant **ts = calloc(d->nslots + 1, sizeof(*ts));
+	const char *cur;
+	size_t n, i;
 
-	*n = ts ? tenants_list(d, ts) : 0;
-	return ts;
+	if (v->policy_id == (uint32_t)-1 || v->policy_id == VPMU_POLICY_PENDING ||
+	    (v->flags & VPMU_VM_TIE) || !v->cgm)
+		return true;
+	cur = v->policy_id <= VPMU_MAX_POLICIES ? d->id_name[v->policy_id] : NULL;
+	if (cur && strmap_get(touched, cur, NULL))
+		return true;
+	n = tenant_index_candidates(&d->tix, cg_meta_read(d, v->cgm), d->cands);
+	for (i = 0; i < n; i++)
+		if (strmap_get(touched, d->cands[i]->name, NULL))
+			return true;
+	return false;
 }
 
-int vms_classify_all(struct policyd *d)
+int vms_classify(struct policyd *d, const struct strmap *touched)
 {
-	size_t nts, i;
-	struct tenant **ts = tenant_array(d, &nts);
 	int changed = 0;
+	size_t i;
 
-	if (!ts)
-		return -ENOMEM;
-	for (i = 0; i < d->nvms; i++)
-		changed += classify(d, &d->vms[i], ts, nts);
-	free(ts);
+	for (i = 0; i < d->nvms; i++) {
+		policyd_keepalive();
+		if (!touched || affected(d, &d->vms[i], touched))
+			changed += classify(d, &d->vms[i]);
+	}
 	return changed;
+}
+
+int vms_index_tenants(struct policyd *d, struct tenant *const *ts, size_t n)
+{
+	void *p;
+	int err;
+
+	err = tenant_index_build(&d->tix, ts, n);
+	if (err)
+		return err;
+	p = realloc(d->cands, (d->tix.nentries + 1) * sizeof(*d->cands));
+	if (!p) {
+		tenant_index_free(&d->tix);
+		return -ENOMEM;
+	}
+	d->cands = p;
+	return 0;
 }
 
 int vms_add(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id,
 	    int32_t tgid, const struct vpmu_vm *prev, bool refresh)
 {
 	struct vm_entry *v = (struct vm_entry *)vms_find(d, vm_id);
-	struct tenant **ts;
-	size_t nts;
-	bool changed;
 	void *p;
 
 	if (!v) {
@@ -150,54 +252,57 @@ int vms_add(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id,
 		if (!p)
 			return -ENOMEM;
 		d->vms = p;
+		if (!u64map_put(&d->vm_index, vm_id, d->nvms))
+			return -ENOMEM;
 		v = &d->vms[d->nvms++];
 		memset(v, 0, sizeof(*v));
 		v->vm_id = vm_id;
 		v->cgroup_id = cgroup_id;
 		v->tgid = tgid;
 		v->policy_id = (uint32_t)-1;	/* not written yet */
+		/* NULL (out of memory): the VM stays pending. */
+		v->cgm = cg_meta_get(d, cgroup_id);
 		if (prev) {
 			/* What a previous daemon wrote: unchanged stays. */
 			v->policy_id = prev->policy_id;
 			v->flags = prev->flags;
 		}
 	}
-	ts = tenant_array(d, &nts);
-	if (!ts)
-		return -ENOMEM;
-	changed = classify(d, v, ts, nts);
-	free(ts);
-	if (changed && refresh)
+	if (classify(d, v) && refresh)
 		engine_refresh(&d->eng, vm_id);
 	return 0;
 }
 
 void vms_remove(struct policyd *d, uint64_t vm_id)
 {
-	size_t i;
+	uint64_t i;
 
-	for (i = 0; i < d->nvms; i++) {
-		if (d->vms[i].vm_id != vm_id)
-			continue;
-		free(d->vms[i].path);
+	if (u64map_get(&d->vm_index, vm_id, &i)) {
+		u64map_del(&d->vm_index, vm_id);
+		cg_meta_put(d, d->vms[i].cgm);
 		d->vms[i] = d->vms[--d->nvms];
-		break;
+		if (i < d->nvms)
+			u64map_put(&d->vm_index, d->vms[i].vm_id, i);
 	}
 	/* The engine's vm_destroy dropped it already; a missed one too. */
 	bpf_map_delete_elem(d->eng.map_fd[EM_VM_POLICY], &vm_id);
 }
 
 /*
- * At start, and every VMS_RESCAN_SEC: take every live VM, and drop vm_policy entries of VMs that
- * ended while no daemon ran (their vm_destroy record may be lost).
+ * At start, and every VMS_RESCAN_SEC: take every live VM, re-reading
+ * every cgroup's metadata, and drop vm_policy entries of VMs that ended
+ * while no daemon ran (their vm_destroy record may be lost).  Linear in
+ * the VMs: a map of the live ones, not a search per VM.
  */
 int vms_reconcile(struct policyd *d)
 {
+	struct u64map live = { 0 };
 	struct vpmu_vm_found *found = NULL;
-	__u64 key, next, *prev = NULL;
+	__u64 key, next, *prev = NULL, *gone = NULL;
+	size_t k, ngone = 0;
 	struct vpmu_vm old;
-	size_t k;
 	int n, i;
+	void *p;
 
 	/* Lifecycle records lost from now on are not covered by this scan. */
 	d->lifecycle_drops = engine_drops(&d->eng, VPMU_DROP_LIFECYCLE);
@@ -206,10 +311,19 @@ int vms_reconcile(struct policyd *d)
 		log_msg(LOG_ERR, "finding running VMs: %s", strerror(-n));
 		return n;
 	}
+	d->meta_pass++;		/* every cgroup is read again, once */
 	for (i = 0; i < n; i++) {
 		bool had = !bpf_map_lookup_elem(d->eng.map_fd[EM_VM_POLICY],
 						&found[i].vm_id, &old);
 
+		policyd_keepalive();
+		if (!u64map_put(&live, found[i].vm_id, 1)) {
+			/* Without the map nothing may be judged gone. */
+			log_msg(LOG_ERR, "finding running VMs: out of memory");
+			u64map_clear(&live);
+			free(found);
+			return -ENOMEM;
+		}
 		/*
 		 * Refresh a VM whose classification changed (its cgroup's
 		 * metadata did): its vCPUs must not keep verdicts of the old
@@ -218,30 +332,34 @@ int vms_reconcile(struct policyd *d)
 		vms_add(d, found[i].vm_id, found[i].cgroup_id, found[i].tgid,
 			had ? &old : NULL, true);
 	}
+	free(found);
 	/* VMs whose vm_destroy record was lost (a full ring buffer). */
 	for (k = 0; k < d->nvms;) {
-		bool live = false;
-
-		for (i = 0; i < n && !live; i++)
-			live = found[i].vm_id == d->vms[k].vm_id;
-		if (live) {
+		if (u64map_get(&live, d->vms[k].vm_id, NULL)) {
 			k++;
 			continue;
 		}
 		log_msg(LOG_INFO, "VM %llu: gone", (unsigned long long)d->vms[k].vm_id);
 		vms_remove(d, d->vms[k].vm_id);
 	}
-	free(found);
+	u64map_clear(&live);
+	/* Entries of VMs that ended while no daemon ran. */
 	while (!bpf_map_get_next_key(d->eng.map_fd[EM_VM_POLICY], prev, &next)) {
 		key = next;
-		if (!vms_find(d, key)) {
-			bpf_map_delete_elem(d->eng.map_fd[EM_VM_POLICY], &key);
-			log_msg(LOG_INFO, "VM %llu: gone while the daemon was away",
-				(unsigned long long)key);
-			prev = NULL;
-			continue;
-		}
 		prev = &key;
+		if (vms_find(d, key))
+			continue;
+		p = realloc(gone, (ngone + 1) * sizeof(*gone));
+		if (!p)
+			break;
+		gone = p;
+		gone[ngone++] = key;
 	}
+	for (k = 0; k < ngone; k++) {
+		bpf_map_delete_elem(d->eng.map_fd[EM_VM_POLICY], &gone[k]);
+		log_msg(LOG_INFO, "VM %llu: gone while the daemon was away",
+			(unsigned long long)gone[k]);
+	}
+	free(gone);
 	return n;
 }

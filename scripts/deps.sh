@@ -11,13 +11,23 @@
 # the packages is the arm64 foreign architecture (dpkg multiarch), which the
 # arm64 static binaries of the test initramfs need.
 #
-# Usage: scripts/deps.sh            install what is missing
-#        scripts/deps.sh --check    exit 1 if anything is missing
+# Usage: scripts/deps.sh [--daemon|--deb] [--check]
+#   (none)    everything make check needs: install what is missing
+#   --daemon  only what `make daemon` needs (the host's arch, no kernel)
+#   --deb     only what `make deb` needs (both arches, debhelper, lintian)
+#   --check   exit 1 if anything is missing, install nothing
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
+# make daemon: the daemon and the BPF objects it embeds.
+DAEMON_BOOKWORM_PKGS=(make gcc libc6-dev clang-19 llvm-19 libpfm4-dev)
+DAEMON_BACKPORTS_PKGS=(libbpf-dev libsystemd-dev)
+# make deb: debhelper, lintian, and the arm64 cross build's -dev packages.
+DEB_BOOKWORM_PKGS=(dpkg-dev debhelper lintian gcc-aarch64-linux-gnu
+	libc6-dev:arm64 libpfm4-dev:arm64)
+DEB_BACKPORTS_PKGS=(libbpf-dev:arm64 libsystemd-dev:arm64)
 # Packages from bookworm proper.
 BOOKWORM_PKGS=(
 	make gcc libc6-dev clang-19 llvm-19 lld-19
@@ -30,15 +40,16 @@ BOOKWORM_PKGS=(
 	clang-14 libclang-rt-14-dev
 	mmdebstrap qemu-user-static
 	libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 libcap2:arm64
+	"${DAEMON_BOOKWORM_PKGS[@]}" "${DEB_BOOKWORM_PKGS[@]}"
 	# The kernel's bindeb-pkg (the test kernels, make kernel-deb): its
-	# packaging and its declared build dependencies.
-	debhelper libdw-dev
+	# declared build dependencies beyond the above (debhelper is in
+	# DEB_BOOKWORM_PKGS).
+	libdw-dev
 )
 # Packages that must come from bookworm-backports.
 BACKPORTS_PKGS=(
-	qemu-system-arm qemu-system-x86
-	libbpf-dev bpftool libsystemd-dev
-	libbpf-dev:arm64 libsystemd-dev:arm64
+	qemu-system-arm qemu-system-x86 bpftool
+	"${DAEMON_BACKPORTS_PKGS[@]}" "${DEB_BACKPORTS_PKGS[@]}"
 )
 # arm64 binaries that conflict with their amd64 packages (same paths) are
 # downloaded and unpacked into the cache instead: the test initramfs
@@ -51,6 +62,24 @@ MIN_LIBBPF=1.4
 
 missing=()
 native=$(dpkg --print-architecture)
+# Which set: all (make check), daemon or deb.
+mode=all check=
+for arg; do
+	case $arg in
+	--daemon) mode=daemon ;;
+	--deb) mode=deb ;;
+	--check) check=1 ;;
+	*) die "deps.sh: unknown argument $arg" ;;
+	esac
+done
+case $mode in
+daemon)
+	BOOKWORM_PKGS=("${DAEMON_BOOKWORM_PKGS[@]}")
+	BACKPORTS_PKGS=("${DAEMON_BACKPORTS_PKGS[@]}") ;;
+deb)
+	BOOKWORM_PKGS=("${DAEMON_BOOKWORM_PKGS[@]}" "${DEB_BOOKWORM_PKGS[@]}")
+	BACKPORTS_PKGS=("${DAEMON_BACKPORTS_PKGS[@]}" "${DEB_BACKPORTS_PKGS[@]}") ;;
+esac
 
 pkg_installed()
 {
@@ -97,9 +126,12 @@ install_backports()
 	# Name the native arch: libbpf-dev is installed for arm64 too.
 	qv=$(dpkg-query -W -f='${Version}' "qemu-system-arm:$native" 2>/dev/null || true)
 	lv=$(dpkg-query -W -f='${Version}' "libbpf-dev:$native" 2>/dev/null || true)
+	# make daemon and make deb need no QEMU.
+	[[ $mode != all ]] && qv=
 	if ((${#missing[@]} == 0)) &&
-	   version_ge "$qv" "1:$MIN_QEMU" && version_ge "$lv" "1:$MIN_LIBBPF"; then
-		info "bookworm-backports packages: all present (qemu $qv, libbpf $lv)"
+	   { [[ $mode != all ]] || version_ge "$qv" "1:$MIN_QEMU"; } &&
+	   version_ge "$lv" "1:$MIN_LIBBPF"; then
+		info "bookworm-backports packages: all present (${qv:+qemu $qv, }libbpf $lv)"
 		return
 	fi
 	step "installing from bookworm-backports: ${BACKPORTS_PKGS[*]}"
@@ -108,6 +140,7 @@ install_backports()
 		--no-install-recommends -t bookworm-backports "${BACKPORTS_PKGS[@]}" \
 		>"$VPMU_CACHE/apt/install-backports.log" 2>&1 ||
 		die "apt-get install from bookworm-backports failed; see $VPMU_CACHE/apt/install-backports.log"
+	[[ $mode != all ]] && return
 	qv=$(dpkg-query -W -f='${Version}' "qemu-system-arm:$native")
 	version_ge "$qv" "1:$MIN_QEMU" || die "qemu-system-arm $qv is older than $MIN_QEMU"
 }
@@ -130,10 +163,12 @@ fetch_arm64_binary()
 	rm -rf "$dir"
 }
 
-if [[ ${1:-} == --check ]]; then
+if [[ -n $check ]]; then
 	collect_missing "${BOOKWORM_PKGS[@]}" "${BACKPORTS_PKGS[@]}"
-	[[ -x $ARM64_BUSYBOX ]] || missing+=("busybox-static:arm64 (in $VPMU_CACHE)")
-	[[ -x $ARM64_BPFTOOL ]] || missing+=("bpftool:arm64 (in $VPMU_CACHE)")
+	if [[ $mode == all ]]; then
+		[[ -x $ARM64_BUSYBOX ]] || missing+=("busybox-static:arm64 (in $VPMU_CACHE)")
+		[[ -x $ARM64_BPFTOOL ]] || missing+=("bpftool:arm64 (in $VPMU_CACHE)")
+	fi
 	if ((${#missing[@]})); then
 		echo "missing: ${missing[*]}"
 		exit 1
@@ -143,16 +178,20 @@ fi
 
 if [[ $(id -u) != 0 ]]; then
 	# Without root we can only check.
-	if out=$("$0" --check); then
+	if out=$("$0" "$@" --check); then
 		info "dependencies ready"
 		exit 0
 	fi
 	die "installing packages needs root; $out"
 fi
 mkdir -p "$VPMU_CACHE/apt"
-ensure_arm64_arch
+[[ $mode == daemon ]] || ensure_arm64_arch
 install_bookworm
 install_backports
+if [[ $mode != all ]]; then
+	info "dependencies for make $mode ready"
+	exit 0
+fi
 fetch_arm64_binary busybox-static bin/busybox "$ARM64_BUSYBOX"
 private_apt_update bookworm-backports
 fetch_arm64_binary bpftool usr/sbin/bpftool "$ARM64_BPFTOOL" \

@@ -49,6 +49,8 @@ SCRIPTS := $(patsubst selftests/kvm/$(ARCH)/%,$(OUT)/tests/%,\
 # Objects under selftests/bpf/progs are built for every arch, those under
 # selftests/kvm/ARCH/progs for that arch; a test includes the skeleton of
 # any of them as NAME.skel.h.  vmlinux.h comes from the test kernel's BTF.
+# The engine and the VM iterator are the objects the daemon ships
+# (bpf/build.mk, no vmlinux.h): the tests load exactly those.
 CLANG ?= clang-19
 BPFTOOL ?= bpftool
 KDIR ?= $(O)/kernel-$(ARCH)
@@ -57,11 +59,10 @@ BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -Wno-missing-declarations \
 	      -D__TARGET_ARCH_$(BPF_ARCH) \
 	      -isystem $(KHDR) -I$(OUT)/inc
 BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c selftests/kvm/$(ARCH)/progs/*.bpf.c \
-	      bpf/*.bpf.c bpf/examples/*.bpf.c \
-	      bpf/tests/*.bpf.c)
+	      bpf/examples/*.bpf.c bpf/tests/*.bpf.c)
 BPF_PROGS := $(patsubst %.bpf.c,$(OUT)/tests/%.bpf.o,$(notdir $(BPF_SRCS)))
-SKELS := $(patsubst %.bpf.c,$(OUT)/inc/%.skel.h,$(notdir $(BPF_SRCS)))
-vpath %.bpf.c selftests/bpf/progs selftests/kvm/$(ARCH)/progs bpf/tests bpf bpf/examples
+SKELS := $(patsubst %.bpf.c,$(OUT)/inc/%.skel.h,$(notdir $(BPF_SRCS) $(wildcard bpf/*.bpf.c)))
+vpath %.bpf.c selftests/bpf/progs selftests/kvm/$(ARCH)/progs bpf/tests bpf/examples
 BPF_TESTS := $(patsubst selftests/bpf/%.c,$(OUT)/tests/%,$(wildcard selftests/bpf/*.c)) \
 	     $(patsubst selftests/bpf/%,$(OUT)/tests/%,$(wildcard selftests/bpf/*.sh))
 # libbpf from the 7.3 tree (scripts/build-libbpf.sh), linked static.
@@ -161,9 +162,19 @@ $(OUT)/tests/%.bpf.o: %.bpf.c $(OUT)/inc/bpf $(OUT)/inc/vmlinux.h $(KHDR)/linux/
 	$(Q)mkdir -p $(@D) $(OUT)/obj
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(OUT)/obj/$(notdir $@).d -c -o $@ $<
 
-$(OUT)/inc/%.skel.h: $(OUT)/tests/%.bpf.o
+define gen_skel
 	$(call msg,SKEL,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(BPFTOOL) gen skeleton $< name $* >$@.tmp && mv $@.tmp $@
+endef
+
+$(OUT)/inc/%.skel.h: $(OUT)/tests/%.bpf.o
+	$(gen_skel)
+
+include bpf/build.mk
+
+$(patsubst $(BPF_OUT)/%.bpf.o,$(OUT)/inc/%.skel.h,$(SHIPPED_BPF)): $(OUT)/inc/%.skel.h: $(BPF_OUT)/%.bpf.o
+	$(gen_skel)
 
 $(OUT)/tests/%: $(OUT)/obj/bpf/%.c.o $(OUT)/libkvmt.a
 	$(call msg,LD,$@)

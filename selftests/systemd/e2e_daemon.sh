@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # e2e_daemon: vpmu-policyd as users run it, in a Debian guest with systemd
-# as PID 1 (run by run-systemd-vm.sh with `make install` output added at
-# /): enable the unit, drop a tenant file, start a "VM" with systemd-run in
-# the tenant's slice, and look with vpmuctl, bpftool and journalctl; then
-# systemctl reload applies an edit, and stopping the service leaves the
-# policy enforced.
+# as PID 1 (run by run-systemd-vm.sh with the arm64 package of `make deb`
+# added under /usr/local/lib/vpmu-test): install it with dpkg, start the
+# unit, drop a tenant file, start a "VM" with systemd-run in the tenant's
+# slice, and look with vpmuctl, bpftool and journalctl; then systemctl
+# reload applies an edit, and stopping the service leaves the policy
+# enforced.  Last, dpkg --purge detaches the engine and leaves nothing of
+# the package behind, only the administrator's own tenant file.
 set -u
 
 n=0 failed=0
@@ -25,14 +27,27 @@ check()
 	fi
 }
 
-echo "1..14"
+echo "1..19"
 VM=/usr/local/lib/vpmu-test/vm_count
 T=/tmp/e2e
 mkdir -p $T
 timeout 300 systemctl is-system-running --wait >/dev/null 2>&1
 
-check "systemctl daemon-reload && systemd-tmpfiles --create vpmu-policyd.conf && test -d /etc/vpmu-policyd/tenants.d" \
-	"the installed unit and tmpfiles.d are found"
+# What the file system holds before the package, to compare after purge
+# (not the API file systems, the test's /tmp, logs, or dpkg's database).
+snapshot()
+{
+	find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run \
+		-o -path /tmp -o -path /var/log -o -path /var/lib/dpkg \
+		-o -path /var/lib/vpmu-e2e \) -prune -o -print | sort
+}
+snapshot >$T/before
+deb=$(ls /usr/local/lib/vpmu-test/vpmu-policyd_*_arm64.deb)
+check "dpkg -i $deb" "dpkg -i $(basename "$deb")"
+check "systemctl is-enabled vpmu-policyd && ! systemctl is-active vpmu-policyd" \
+	"the package enabled the unit but did not start it"
+check "test -d /etc/vpmu-policyd/tenants.d && [ \$(stat -c %a /var/lib/vpmu-policyd) = 700 ] && dpkg-query -W -f='\${Conffiles}' vpmu-policyd | grep -q /etc/vpmu-policyd/vpmu-policyd.json" \
+	"tenants.d, the state directory (0700, tmpfiles.d) and the conffile are there"
 printf '{ "default_action": "deny" }\n' >/etc/vpmu-policyd/vpmu-policyd.json
 check "systemctl enable --now vpmu-policyd" "systemctl enable --now vpmu-policyd"
 check "systemctl is-active vpmu-policyd" "the service is active (Type=notify-reload: READY sent)"
@@ -83,4 +98,17 @@ check "systemctl stop vpmu-policyd && test -e /sys/fs/bpf/vpmu/vpmu_engine" \
 	"stopping the service leaves the engine pinned"
 check "vpmuctl status | grep -q 'not running'" "vpmuctl status: daemon not running"
 wait
+
+check "dpkg --purge vpmu-policyd" "dpkg --purge vpmu-policyd"
+check "! test -e /sys/fs/bpf/vpmu && ! grep -q '^vpmu_engine ' /sys/kernel/debug/kvm/pmu_policies" \
+	"purge detached the engine and removed its pins"
+# Left: the administrator's tenant file (policy: never the package's to
+# delete) and its directories, and deb-systemd-helper's own state
+# directories (init-system-helpers').
+snapshot >$T/after
+comm -13 $T/before $T/after |
+	grep -vxE '/etc/vpmu-policyd(/tenants.d(/acme.json)?)?|/var/lib/systemd/deb-systemd-helper-(enabled|masked)(/multi-user.target.wants)?' \
+	>$T/left
+check "cat $T/left; ! test -s $T/left && ! dpkg-query -W vpmu-policyd" \
+	"nothing of the package is left but the administrator's tenant file"
 exit $((failed > 0))

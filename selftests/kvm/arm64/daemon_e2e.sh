@@ -15,10 +15,11 @@
 # vpmuctl vms lists every VM under the right tenant (a replaced map pin is
 # refused first).  vpmuctl status shows the ring buffers' drop counters,
 # and a lost lifecycle record makes the daemon find the VMs at once.
+# A steady writer of one tenant file does not postpone another's reload.
 # Last, an engine pinned by another ABI version is refused by that
 # version, and unpinned.
 echo "TAP version 13"
-echo "1..73"
+echo "1..74"
 . "$(dirname "$0")/check_lib.sh"
 
 CG=/sys/fs/cgroup
@@ -418,6 +419,26 @@ check "vpmuctl attach /tests/nested_stop.bpf.o --before vpmu_engine; [ \$? = 2 ]
 	"vpmuctl attach --before is refused with its reason"
 check "vpmuctl detach nested_stop && ! grep -q '^nested_stop ' /sys/kernel/debug/kvm/pmu_policies" \
 	"vpmuctl detach removes it"
+
+# A file rewritten without pause must not postpone every other change:
+# a reload comes at most a second after the first change it waits for.
+noise()
+{
+	while [ -e $T/noise.on ]; do
+		echo '{ "match": { "slice": "noise.slice" } }' >$ETC/tenants.d/.noise.tmp
+		mv $ETC/tenants.d/.noise.tmp $ETC/tenants.d/noise.json
+	done
+}
+touch $T/noise.on
+noise &
+noise_pid=$!
+sleep 1
+echo '{ "match": { "slice": "steady.slice" } }' >$ETC/tenants.d/steady.json
+check "i=0; while [ \$i -lt 40 ] && ! bpftool map dump pinned /sys/fs/bpf/vpmu/tenants | grep -q '\"steady\"'; do sleep 0.1; i=\$((i + 1)); done; [ -e $T/noise.on ] && [ \$i -lt 40 ]" \
+	"a steady writer of one file does not postpone another file's reload past the cap"
+rm -f $T/noise.on
+wait $noise_pid
+rm -f $ETC/tenants.d/noise.json $ETC/tenants.d/steady.json
 
 kill "$(cat /tmp/policyd.pid)" 2>/dev/null
 sleep 0.3

@@ -9,14 +9,30 @@
  *   policyd-bench file DIR N       N times: rewrite DIR/bench.json, time
  *                                  until its policy is republished
  *   policyd-bench idle PID SECS    the daemon's RSS and wake-ups a second
+ *   policyd-bench scale DIR N PID  N VMs, each in its own tenant's cgroup,
+ *                                  against the tenants of gen: classified
+ *                                  as they come, all moved to other
+ *                                  tenants by one pass (SIGUSR1), then
+ *                                  `file DIR 100` with the N VMs alive
  *
- * Latencies print as p50/p99/max in microseconds.
+ * Latencies print as p50/p99/max in microseconds.  The guest runs under
+ * QEMU -icount shift=0, where the emulated PMU counts instructions
+ * exactly: the daemon's own (user and kernel) print beside the times,
+ * with their equivalent at 3e9 instructions a second (a real core).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,7 +42,37 @@
 #include "../../lib/arm64/kvmt_arm64.h"
 
 #define PIN "/sys/fs/bpf/vpmu/"
+#define CGROOT "/sys/fs/cgroup"
 #define MAX_SAMPLES 1000
+#define MAX_VMS 4096
+/* A real core retires about this many a second: "ms-equivalent". */
+#define INSN_PER_MS 3000000ULL
+
+/*
+ * The daemon's instructions retired (user and kernel), or -1 where the
+ * PMU cannot count them (no -icount: QEMU's TCG PMU counts instructions
+ * only then).
+ */
+static int insn_counter(int pid)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_HARDWARE,
+		.size = sizeof(a),
+		.config = PERF_COUNT_HW_INSTRUCTIONS,
+		.exclude_hv = 1,
+	};
+
+	return syscall(SYS_perf_event_open, &a, pid, -1, -1, 0);
+}
+
+static uint64_t insn(int fd)
+{
+	uint64_t v = 0;
+
+	if (fd < 0 || read(fd, &v, sizeof(v)) != sizeof(v))
+		return 0;
+	return v;
+}
 
 /*
  * Integers only: the test programs are built for guest code too
@@ -72,6 +118,11 @@ static int pinned(const char *name)
 	return fd;
 }
 
+/*
+ * Even tenants match their slice t<i>.slice; odd ones, at priority 1,
+ * the xattr trusted.vpmu.tenant = "t<i>" (the two ways operators name
+ * tenants; scale moves VMs from the first kind to the second).
+ */
 static int gen(const char *dir, int n)
 {
 	char path[4096];
@@ -83,11 +134,15 @@ static int gen(const char *dir, int n)
 		f = fopen(path, "w");
 		if (!f)
 			return 1;
-		fprintf(f, "{ \"match\": { \"slice\": \"t%05d.slice\" },\n"
-			   "  \"default\": \"deny\",\n"
+		if (i % 2)
+			fprintf(f, "{ \"match\": { \"xattr\": { \"trusted.vpmu.tenant\": \"t%05d\" } },\n"
+				   "  \"priority\": 1,\n", i);
+		else
+			fprintf(f, "{ \"match\": { \"slice\": \"t%05d.slice\" },\n", i);
+		fprintf(f, "  \"default\": \"deny\",\n"
 			   "  \"allow\": [ \"INST_RETIRED\", \"CPU_CYCLES\", { \"range\": [ %d, %d ] } ],\n"
 			   "  \"deny\": [ { \"event\": \"L1D_CACHE\", \"nested\": \"only\" } ] }\n",
-			i, 0x40 + i % 64, 0x40 + i % 64 + 7);
+			0x40 + i % 64, 0x40 + i % 64 + 7);
 		fclose(f);
 	}
 	return 0;
@@ -153,11 +208,30 @@ static __u32 generation(int fd, __u32 id)
 	return bpf_map_lookup_elem(fd, &id, &t) ? 0 : t.generation;
 }
 
-static int file_latency(const char *dir, int n)
+/* p50/p99/max of @n instruction counts, and in ms at INSN_PER_MS. */
+static void report_insn(const char *what, uint64_t *s, int n)
+{
+	int p99 = (n * 99) / 100;
+	uint64_t p50v, p99v;
+
+	qsort(s, n, sizeof(*s), cmp_u64);
+	p50v = s[n / 2];
+	p99v = s[p99 < n ? p99 : n - 1];
+	printf("%s: daemon instructions p50=%llu p99=%llu max=%llu (p50 %llu.%03llu ms-eq, p99 %llu.%03llu ms-eq)\n",
+	       what, (unsigned long long)p50v, (unsigned long long)p99v,
+	       (unsigned long long)s[n - 1],
+	       (unsigned long long)(p50v / INSN_PER_MS),
+	       (unsigned long long)(p50v % INSN_PER_MS * 1000 / INSN_PER_MS),
+	       (unsigned long long)(p99v / INSN_PER_MS),
+	       (unsigned long long)(p99v % INSN_PER_MS * 1000 / INSN_PER_MS));
+}
+
+/* @cfd: the daemon's instruction counter, or -1. */
+static int file_latency(const char *dir, int n, int cfd)
 {
 	int fd = pinned("tenants"), i;
 	char tmp[4096], path[4096];
-	uint64_t s[MAX_SAMPLES], t0;
+	uint64_t s[MAX_SAMPLES], ins[MAX_SAMPLES], t0, i0;
 	__u32 g, id = 0;
 	FILE *f;
 
@@ -173,6 +247,9 @@ static int file_latency(const char *dir, int n)
 		fprintf(f, "{ \"match\": { \"slice\": \"bench.slice\" },\n"
 			   "  \"deny\": [ %d ] }\n", i % 64);
 		fclose(f);
+		/* Let the daemon finish what the last sample started. */
+		usleep(200000);
+		i0 = insn(cfd);
 		t0 = now_us();
 		rename(tmp, path);
 		/* The first write creates the tenant: wait for its id. */
@@ -181,8 +258,135 @@ static int file_latency(const char *dir, int n)
 		while (g && generation(fd, id) == g)
 			;
 		s[i] = now_us() - t0;
+		ins[i] = insn(cfd) - i0;
 	}
 	report("tenant file written -> its policy enforced", s, i);
+	if (cfd >= 0)
+		report_insn("tenant file written -> its policy enforced", ins, i);
+	return 0;
+}
+
+/* How many of @vms[@n] have a vm_policy entry other than @old's. */
+static int moved(int fd, const __u64 *ids, const __u32 *old, int n)
+{
+	struct vpmu_vm v;
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += !bpf_map_lookup_elem(fd, &ids[i], &v) &&
+		     v.policy_id != old[i] && v.policy_id != VPMU_POLICY_PENDING;
+	return k;
+}
+
+/* The VM ids in vm_policy of our VMs, in creation order (ids grow). */
+static int our_vms(int fd, __u64 *ids, int max)
+{
+	__u64 key, next, *prev = NULL;
+	struct vpmu_vm v;
+	int n = 0, i, j;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (n < max && !bpf_map_lookup_elem(fd, &key, &v) &&
+		    v.tgid == getpid())
+			ids[n++] = key;
+	}
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+			key = ids[j];
+			ids[j] = ids[j - 1];
+			ids[j - 1] = key;
+		}
+	return n;
+}
+
+static void join_cgroup(const char *cg)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
+	f = fopen(path, "w");
+	if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f)) {
+		fprintf(stderr, "policyd-bench: joining %s: %s\n", cg, strerror(errno));
+		exit(1);
+	}
+}
+
+static void print_pass(const char *what, int n, uint64_t us, uint64_t ins)
+{
+	printf("%s: %d VMs in %llu.%03llu s guest time; daemon instructions %llu (%llu ms-eq)\n",
+	       what, n, (unsigned long long)(us / 1000000),
+	       (unsigned long long)(us % 1000000 / 1000), (unsigned long long)ins,
+	       (unsigned long long)(ins / INSN_PER_MS));
+}
+
+static int scale(const char *dir, int n, int pid)
+{
+	static __u64 ids[MAX_VMS];
+	static __u32 old[MAX_VMS];
+	int fd = pinned("vm_policy"), cfd = insn_counter(pid);
+	struct rlimit rl = { MAX_VMS + 64, MAX_VMS + 64 };
+	char cg[256], val[16];
+	uint64_t t0, i0;
+	int kvm, i;
+
+	if (n > MAX_VMS)
+		n = MAX_VMS;
+	if (cfd < 0)
+		printf("no instruction counts: perf_event_open: %s\n", strerror(errno));
+	setrlimit(RLIMIT_NOFILE, &rl);
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		return 1;
+	for (i = 0; i < n; i++) {
+		snprintf(cg, sizeof(cg), CGROOT "/t%05d.slice", 2 * i);
+		if (mkdir(cg, 0755) && errno != EEXIST)
+			return 1;
+	}
+	/* Bare VMs, created as fast as KVM_CREATE_VM goes. */
+	i0 = insn(cfd);
+	t0 = now_us();
+	for (i = 0; i < n; i++) {
+		snprintf(cg, sizeof(cg), CGROOT "/t%05d.slice", 2 * i);
+		join_cgroup(cg);
+		if (ioctl(kvm, KVM_CREATE_VM, 0) < 0) {
+			fprintf(stderr, "policyd-bench: KVM_CREATE_VM %d: %s\n", i,
+				strerror(errno));
+			return 1;
+		}
+	}
+	join_cgroup(CGROOT);
+	while (our_vms(fd, ids, MAX_VMS) < n)
+		usleep(1000);
+	memset(old, 0xff, sizeof(old));		/* PENDING: not classified */
+	while (moved(fd, ids, old, n) < n)
+		usleep(1000);
+	print_pass("VMs created, each classified by its vm_init record", n,
+		   now_us() - t0, insn(cfd) - i0);
+
+	/* Every VM to another tenant: a pass reads every cgroup again. */
+	for (i = 0; i < n; i++) {
+		struct vpmu_vm v;
+
+		bpf_map_lookup_elem(fd, &ids[i], &v);
+		old[i] = v.policy_id;
+		snprintf(cg, sizeof(cg), CGROOT "/t%05d.slice", 2 * i);
+		snprintf(val, sizeof(val), "t%05d", 2 * i + 1);
+		if (setxattr(cg, "trusted.vpmu.tenant", val, strlen(val), 0))
+			return 1;
+	}
+	i0 = insn(cfd);
+	t0 = now_us();
+	kill(pid, SIGUSR1);
+	while (moved(fd, ids, old, n) < n)
+		usleep(1000);
+	print_pass("classification pass (SIGUSR1), every VM to another tenant", n,
+		   now_us() - t0, insn(cfd) - i0);
+
+	file_latency(dir, 100, cfd);
+	close(kvm);	/* the VMs go when the process exits */
 	return 0;
 }
 
@@ -226,9 +430,11 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "vm"))
 		return vm_latency(atoi(argv[2]));
 	if (argc == 4 && !strcmp(argv[1], "file"))
-		return file_latency(argv[2], atoi(argv[3]));
+		return file_latency(argv[2], atoi(argv[3]), -1);
+	if (argc == 5 && !strcmp(argv[1], "scale"))
+		return scale(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "idle"))
 		return idle(atoi(argv[2]), atoi(argv[3]));
-	fprintf(stderr, "usage: policyd-bench gen DIR N | vm N | file DIR N | idle PID SECS\n");
+	fprintf(stderr, "usage: policyd-bench gen DIR N | vm N | file DIR N | idle PID SECS | scale DIR N PID\n");
 	return 2;
 }
