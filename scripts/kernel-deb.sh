@@ -27,8 +27,9 @@
 #   --config-only   stop after the config: write OUT/config-ARCH and
 #                   check it, build nothing (seconds, not hours)
 #
-# Objects are kept in $VPMU_CACHE/obj/deb-ARCH, apart from the test
-# kernels' (so neither rebuilds the other from scratch).  A distribution
+# Objects are kept in $VPMU_CACHE/obj/deb-ARCH (KDEB_OBJ=DIR elsewhere),
+# apart from the test kernels' (so neither rebuilds the other from
+# scratch).  A distribution
 # config builds thousands of modules: hours on 2 cores.
 set -euo pipefail
 

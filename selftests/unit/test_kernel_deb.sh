@@ -88,7 +88,10 @@ for arch in arm64 x86_64; do
 		continue
 	fi
 	origin=$(cat "$(dirname "$cfg")/origin")
-	if out=$("$top/scripts/kernel-deb.sh" --arch "$arch" --config "$cfg" \
+	# Its own object directory: switching make kernel-deb's between
+	# configs would rebuild what depends on every option that differs.
+	if out=$(KDEB_OBJ=$VPMU_CACHE/obj/kconfig-debian-$arch \
+		"$top/scripts/kernel-deb.sh" --arch "$arch" --config "$cfg" \
 		--out "$tmp/deb-$arch" --config-only 2>&1); then
 		ok "Debian's $arch config ($origin) keeps every vpmu-policy option after merge + olddefconfig"
 	else
