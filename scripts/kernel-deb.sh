@@ -53,7 +53,8 @@ while (($#)); do
 	*) die "kernel-deb: unknown argument '$1'; $usage" ;;
 	esac
 done
-[[ -n $config ]] || die "kernel-deb: no config given (KCONFIG=/boot/config-\$(uname -r) on the host whose kernel it replaces); $usage"
+[[ -n $config ]] ||
+	die "kernel-deb: no config given and no /boot/config-$(uname -r) here: pass KCONFIG=FILE (make) or --config FILE, e.g. Debian's: \$(scripts/debian-kconfig.sh $arch)"
 [[ -r $config ]] || die "kernel-deb: cannot read the config $config"
 kbuild_arch "$arch"
 cross=${CROSS_COMPILE-$cross}
