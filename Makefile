@@ -123,7 +123,7 @@ $(addprefix daemon-,$(ARCHES)): daemon-%: deps-daemon bpf
 # The daemon's host unit tests (plain, ASan+UBSan) and fuzzers; after
 # daemon-x86_64, whose objects the same sub-make builds.
 daemon-tests: deps daemon-x86_64
-	@$(MAKE) --no-print-directory -f daemon/build.mk ARCH=x86_64 O=$(O)
+	@$(MAKE) --no-print-directory -f daemon/build.mk ARCH=x86_64 O=$(O) all
 
 deb: deps-deb
 	@scripts/build-deb.sh

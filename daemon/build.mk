@@ -15,6 +15,10 @@
 
 ARCH ?= x86_64
 O ?= build
+# One spelling of every path: the .d files name targets as the rules
+# were given them, so a relative O after an absolute one (or the other
+# way round) would lose every header dependency.
+override O := $(abspath $(O))
 OUT := $(O)/daemon/$(ARCH)
 # debian/changelog's version, the one the package carries.
 VERSION ?= $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
@@ -35,11 +39,12 @@ LIBS := -L$(PKG_LIBDIR) -lbpf -lsystemd
 
 # Everything but the two programs' mains and the engine's loader.
 LIB_SRCS := json.c esc.c events.c diag.c schema.c policy.c config.c cgroup.c strmap.c \
-	    u64map.c match.c tenant_index.c watch.c explain.c log.c pfm.c perms.c tenant_files.c
+	    u64map.c match.c tenant_index.c watch.c explain.c log.c pfm.c perms.c tenant_files.c \
+	    presets.c metrics.c
 ENGINE_SRCS := engine.c bpf_objects.S policy_image.c policy_maps.c
-DAEMON_SRCS := policyd.c tenants.c vms.c records.c $(ENGINE_SRCS)
+DAEMON_SRCS := policyd.c tenants.c vms.c records.c metrics_engine.c $(ENGINE_SRCS)
 CTL_SRCS := vpmuctl.c ctl_status.c ctl_vms.c ctl_check.c ctl_explain.c ctl_match.c \
-	    ctl_filters.c $(ENGINE_SRCS)
+	    ctl_filters.c ctl_presets.c ctl_metrics.c metrics_engine.c $(ENGINE_SRCS)
 
 obj = $(patsubst %.S,$(OUT)/obj/%.o,$(patsubst %.c,$(OUT)/obj/%.o,$(1)))
 
@@ -53,6 +58,8 @@ endif
 
 PROGS := $(OUT)/vpmu-policyd $(OUT)/vpmuctl
 
+# bpf/build.mk's rules must not become the default goal.
+.DEFAULT_GOAL := all
 include bpf/build.mk
 
 # Host tests: selftests/daemon/test_*.c against the library sources.

@@ -34,8 +34,8 @@ static char *path_by_handle(const char *root, uint64_t id)
 		uint64_t id;
 	} h = { .fh = { .handle_bytes = sizeof(uint64_t),
 			.handle_type = FILEID_KERNFS } };
-	char link[64], abs[PATH_MAX];
-	int mfd, fd;
+	char link[64], abs[PATH_MAX], *p;
+	int mfd, fd, err;
 	ssize_t n;
 
 	memcpy(h.fh.f_handle, &id, sizeof(id));
@@ -43,16 +43,25 @@ static char *path_by_handle(const char *root, uint64_t id)
 	if (mfd < 0)
 		return NULL;
 	fd = open_by_handle_at(mfd, &h.fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	close(mfd);
 	if (fd < 0)
+		err = errno;
+	close(mfd);
+	if (fd < 0) {
+		errno = err;
 		return NULL;
+	}
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, abs, sizeof(abs) - 1);
 	close(fd);
-	if (n <= 0)
-		return NULL;
-	abs[n] = 0;
-	return relative(root, abs);
+	if (n > 0) {
+		abs[n] = 0;
+		p = relative(root, abs);
+		if (p)
+			return p;
+	}
+	/* It exists, but not by a path below @root (a symlink, a bind). */
+	errno = EXDEV;
+	return NULL;
 }
 
 /* Depth-first search of @dir for the directory with inode @id. */
@@ -96,6 +105,17 @@ char *cgroup_path_of(const char *root, uint64_t id)
 
 	if (p)
 		return p;
+	/*
+	 * The kernel says the cgroup is gone (ESTALE) or that there is
+	 * none: no walk, which would cost a pass over every cgroup for
+	 * each such VM, and which a user who may make and remove cgroups
+	 * could multiply.  Only without the right to use handles
+	 * (CAP_DAC_READ_SEARCH), or when the handle's path is not below
+	 * @root, is the walk the way to find it.
+	 */
+	if (errno != EPERM && errno != EACCES && errno != EOPNOTSUPP &&
+	    errno != EXDEV)
+		return NULL;
 	if (stat(root, &st))
 		return NULL;
 	if (st.st_ino == id)

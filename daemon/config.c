@@ -17,7 +17,8 @@
 static const char *const config_keys[] = {
 	"comment", "default_action", "default_tenant", "audit",
 	"denials_per_sec", "log_denials_per_sec", "target", "tenants_dir",
-	"pin_dir", "state_dir", "cgroup_root", "machines_dir", NULL
+	"pin_dir", "state_dir", "cgroup_root", "machines_dir", "metrics_file",
+	"metrics_interval_sec", "metrics_top_events", NULL
 };
 static const char *const actions[] = { "deny", "allow", NULL };
 static const char *const audit_levels[] = { "none", "denials", "all", NULL };
@@ -35,6 +36,9 @@ void config_defaults(struct policyd_config *c)
 	strcpy(c->state_dir, POLICYD_STATE_DIR);
 	strcpy(c->cgroup_root, POLICYD_CGROUP_ROOT);
 	strcpy(c->machines_dir, POLICYD_MACHINES_DIR);
+	strcpy(c->metrics_file, POLICYD_METRICS_FILE);
+	c->metrics_interval_sec = 5;
+	c->metrics_top_events = 20;
 }
 
 static void path_value(const struct schema *s, const struct json_value *v,
@@ -144,6 +148,25 @@ static bool load(const char *path, bool optional, bool root_only,
 		path_value(&s, m->value, m->key, c.cgroup_root);
 	if ((m = json_member(root, "machines_dir")))
 		path_value(&s, m->value, m->key, c.machines_dir);
+	/* "" (or null) turns the metrics file off. */
+	if ((m = json_member(root, "metrics_file"))) {
+		if (m->value->type == JSON_NULL ||
+		    (m->value->type == JSON_STRING && !m->value->string.s[0]))
+			c.metrics_file[0] = 0;
+		else
+			path_value(&s, m->value, m->key, c.metrics_file);
+	}
+	if ((m = json_member(root, "metrics_interval_sec")) &&
+	    schema_uint(&s, m->value, m->key, 3600, &n)) {
+		if (!n)
+			diag_at(d, path, m->value->pos,
+				"\"metrics_interval_sec\" must be 1 to 3600");
+		else
+			c.metrics_interval_sec = n;
+	}
+	if ((m = json_member(root, "metrics_top_events")) &&
+	    schema_uint(&s, m->value, m->key, 1000, &n))
+		c.metrics_top_events = n;
 out:
 	json_free(root);
 	if (diag_count(d) != before)

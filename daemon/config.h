@@ -19,6 +19,9 @@
 #define POLICYD_STATE_DIR	"/var/lib/vpmu-policyd"
 #define POLICYD_CGROUP_ROOT	"/sys/fs/cgroup"
 #define POLICYD_MACHINES_DIR	"/run/systemd/machines"
+/* Where Debian's prometheus-node-exporter's textfile collector reads. */
+#define POLICYD_METRICS_FILE \
+	"/var/lib/prometheus/node-exporter/vpmu-policyd.prom"
 
 struct policyd_config {
 	uint8_t default_action;		/* enum vpmu_action */
@@ -32,6 +35,9 @@ struct policyd_config {
 	char state_dir[PATH_MAX];
 	char cgroup_root[PATH_MAX];
 	char machines_dir[PATH_MAX];
+	char metrics_file[PATH_MAX];	/* "" for none */
+	uint32_t metrics_interval_sec;
+	uint32_t metrics_top_events;	/* per tenant; the rest is "other" */
 };
 
 void config_defaults(struct policyd_config *c);

@@ -8,6 +8,8 @@
 
 #include "config.h"
 #include "engine.h"
+#include "events.h"
+#include "explain.h"
 
 struct ctl {
 	bool json;
@@ -28,6 +30,21 @@ void ctl_tenant_name(struct engine *e, __u32 id, char *buf, size_t len);
 /* The attached policies, in order, from debugfs; count or -errno. */
 int ctl_attached(char names[][64], int max);
 
+/*
+ * The encodings of @event (a name for @target, or a number) into @enc
+ * (VPMU_EVENT_MAX_ENCS); 0 after saying why on stderr.
+ */
+int ctl_event_encs(int target, const char *event, struct vpmu_event_enc *enc);
+/* "gp", "fixed", "cycle", "probe" <-> enum kvm_pmu_counter_kind (-1). */
+int ctl_kind_parse(const char *s);
+const char *ctl_kind_name(int k);
+/*
+ * One verdict line of vpmuctl explain and check: "  event 0x8 on a gp
+ * counter: ALLOW, by the preset (architectural)".
+ */
+void ctl_print_verdict(const struct vpmu_query *q, const struct explanation *x,
+		       const char *preset);
+
 int ctl_status(struct ctl *c);
 int ctl_vms(struct ctl *c);
 int ctl_check(struct ctl *c);
@@ -37,5 +54,7 @@ int ctl_reload(struct ctl *c);
 int ctl_attach(struct ctl *c);
 int ctl_detach(struct ctl *c);
 int ctl_unpin(struct ctl *c);
+int ctl_presets(struct ctl *c);
+int ctl_metrics(struct ctl *c);
 
 #endif /* VPMUD_CTL_H */

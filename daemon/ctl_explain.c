@@ -14,6 +14,7 @@
 #include "ctl.h"
 #include "events.h"
 #include "explain.h"
+#include "presets.h"
 #include "schema.h"
 
 static const char *const kind_names[] = { "gp", "fixed", "cycle", "probe" };
@@ -25,6 +26,57 @@ struct args {
 	int umask;
 	bool nested, hyp;
 };
+
+int ctl_event_encs(int target, const char *event, struct vpmu_event_enc *enc)
+{
+	unsigned long long raw;
+	int n;
+
+	if (schema_parse_uint(event, &raw)) {
+		enc[0] = (struct vpmu_event_enc){
+			.space = target == VPMU_TARGET_ARM64 ?
+				 VPMU_SPACE_ARM64 : VPMU_SPACE_X86_GP,
+			.event = raw, .umask = -1,
+			.kinds = VPMU_KIND_GP |
+				 (raw == 0x11 && target == VPMU_TARGET_ARM64 ?
+				  VPMU_KIND_CYCLE : 0),
+		};
+		return 1;
+	}
+	n = vpmu_event_lookup(target, event, enc);
+	if (!n)
+		fprintf(stderr, "vpmuctl: unknown event \"%s\" for %s\n",
+			event, vpmu_target_name(target));
+	return n;
+}
+
+const char *ctl_kind_name(int k)
+{
+	return k >= 0 && k < 4 ? kind_names[k] : "?";
+}
+
+void ctl_print_verdict(const struct vpmu_query *q, const struct explanation *x,
+		       const char *preset)
+{
+	bool named = x->by == BY_PRESET && preset;
+
+	printf("  %s 0x%x on a %s counter: %s, by %s%s%s%s\n",
+	       q->space == VPMU_SPACE_X86_FIXED ? "fixed" :
+	       q->space == VPMU_SPACE_ARM64 ? "event" : "select",
+	       q->event, ctl_kind_name(q->kind),
+	       x->action == VPMU_ALLOW ? "ALLOW" : "DENY", explain_by(x),
+	       named ? " (" : "", named ? preset : "", named ? ")" : "");
+}
+
+int ctl_kind_parse(const char *s)
+{
+	int k;
+
+	for (k = 0; k < 4; k++)
+		if (!strcmp(s, kind_names[k]))
+			return k;
+	return -1;
+}
 
 static int parse(struct ctl *c, struct args *a)
 {
@@ -40,7 +92,7 @@ static int parse(struct ctl *c, struct args *a)
 	};
 	unsigned long long n;
 	bool have_vm = false;
-	int o, k;
+	int o;
 
 	memset(a, 0, sizeof(*a));
 	a->kind = -1;
@@ -56,11 +108,9 @@ static int parse(struct ctl *c, struct args *a)
 			a->event = optarg;
 			break;
 		case 'k':
-			for (k = 0; k < 4 && strcmp(optarg, kind_names[k]); k++)
-				;
-			if (k == 4)
+			a->kind = ctl_kind_parse(optarg);
+			if (a->kind < 0)
 				goto bad;
-			a->kind = k;
 			break;
 		case 'u':
 			if (!schema_parse_uint(optarg, &n) || n > 0xff)
@@ -99,11 +149,10 @@ int ctl_explain(struct ctl *c)
 	struct vpmu_vm vm;
 	struct explanation x;
 	struct engine e;
-	unsigned long long raw;
 	char tenant[64], desc[256];
-	const char *how;
+	const char *how, *preset;
 	size_t nr = 0, h;
-	int n, i, k, ret = 0;
+	int n, i, k, ret = 0, printed = 0;
 	__u32 pid;
 	struct args a;
 
@@ -113,24 +162,9 @@ int ctl_explain(struct ctl *c)
 		fprintf(stderr, "vpmuctl: cannot tell this host's PMU\n");
 		return 2;
 	}
-	if (schema_parse_uint(a.event, &raw)) {
-		n = 1;
-		enc[0] = (struct vpmu_event_enc){
-			.space = c->cfg.target == VPMU_TARGET_ARM64 ?
-				 VPMU_SPACE_ARM64 : VPMU_SPACE_X86_GP,
-			.event = raw, .umask = -1,
-			.kinds = VPMU_KIND_GP |
-				 (raw == 0x11 && c->cfg.target == VPMU_TARGET_ARM64 ?
-				  VPMU_KIND_CYCLE : 0),
-		};
-	} else {
-		n = vpmu_event_lookup(c->cfg.target, a.event, enc);
-		if (!n) {
-			fprintf(stderr, "vpmuctl: unknown event \"%s\" for %s\n",
-				a.event, vpmu_target_name(c->cfg.target));
-			return 2;
-		}
-	}
+	n = ctl_event_encs(c->cfg.target, a.event, enc);
+	if (!n)
+		return 2;
 	if (ctl_open_engine(c, &e))
 		return 1;
 	engine_get_config(&e, &cfg);
@@ -170,10 +204,13 @@ int ctl_explain(struct ctl *c)
 			       a.vm_id, act);
 		goto out;
 	}
+	preset = vpmu_preset_name((hdr.flags & VPMU_POLICY_PRESET_MASK) >>
+				  VPMU_POLICY_PRESET_SHIFT);
 	if (!c->json)
-		printf("VM %llu: policy %u (tenant %s, %s), %zu rules, default %s\n",
+		printf("VM %llu: policy %u (tenant %s, %s), %zu rules, default %s%s%s\n",
 		       a.vm_id, pid, tenant, how, nr,
-		       hdr.default_action == VPMU_ALLOW ? "allow" : "deny");
+		       hdr.default_action == VPMU_ALLOW ? "allow" : "deny",
+		       preset ? ", preset " : "", preset ? preset : "");
 	else
 		printf("[");
 	for (i = 0; i < n; i++) {
@@ -194,14 +231,21 @@ int ctl_explain(struct ctl *c)
 				continue;
 			explain_decide(rules, nr, hdr.default_action, &q, &x);
 			if (c->json) {
+				/* Not "i || k": kinds before k may be skipped. */
 				printf("%s{\"vm_id\":%llu,\"policy\":%u,\"tenant\":",
-				       i || k ? "," : "", a.vm_id, pid);
+				       printed++ ? "," : "", a.vm_id, pid);
 				ctl_json_str(stdout, tenant);
+				printf(",\"preset\":");
+				if (preset)
+					ctl_json_str(stdout, preset);
+				else
+					printf("null");
 				printf(",\"space\":%u,\"event\":%u,\"kind\":\"%s\",\"action\":\"%s\",\"by\":\"%s\",\"rules\":[",
-				       q.space, q.event, kind_names[k],
+				       q.space, q.event, ctl_kind_name(k),
 				       x.action == VPMU_ALLOW ? "allow" : "deny",
 				       x.by == BY_DENY ? "deny rule" :
-				       x.by == BY_ALLOW ? "allow rule" : "default");
+				       x.by == BY_ALLOW ? "allow rule" :
+				       x.by == BY_PRESET ? "preset" : "default");
 				for (h = 0; h < x.nhits; h++) {
 					explain_rule(&rules[x.hits[h]], desc,
 						     sizeof(desc));
@@ -211,14 +255,7 @@ int ctl_explain(struct ctl *c)
 				printf("]}");
 				continue;
 			}
-			printf("  %s 0x%x on a %s counter: %s, by %s\n",
-			       q.space == VPMU_SPACE_X86_FIXED ? "fixed" :
-			       q.space == VPMU_SPACE_ARM64 ? "event" : "select",
-			       q.event, kind_names[k],
-			       x.action == VPMU_ALLOW ? "ALLOW" : "DENY",
-			       x.by == BY_DENY ? "a deny rule" :
-			       x.by == BY_ALLOW ? "an allow rule" :
-			       "the policy's default (no rule applies)");
+			ctl_print_verdict(&q, &x, preset);
 			for (h = 0; h < x.nhits; h++) {
 				explain_rule(&rules[x.hits[h]], desc,
 					     sizeof(desc));

@@ -9,6 +9,7 @@
 #include "cgroup.h"
 #include "ctl.h"
 #include "esc.h"
+#include "metrics_engine.h"
 
 struct row {
 	struct vpmu_vm_found vm;
@@ -28,24 +29,10 @@ static struct row *row_of(struct row *rows, size_t n, __u64 id)
 	return NULL;
 }
 
-/*
- * What applies to the VM: enforced (its tenant's current policy),
- * degraded (its tenant's last good policy: the file is rejected or the
- * new version not published yet), host-default, or pending (nothing
- * counts until the daemon classifies it).
- */
+/* What applies to the VM (metrics_engine.c, as its metrics say). */
 static const char *vm_state(const struct engine *e, const struct row *r)
 {
-	struct vpmu_tenant info;
-
-	if (!r->classified || r->pol.policy_id == VPMU_POLICY_PENDING)
-		return "pending";
-	if (r->pol.flags & VPMU_VM_DEFAULT)
-		return "host-default";
-	if (!bpf_map_lookup_elem(e->map_fd[EM_TENANTS], &r->pol.policy_id,
-				 &info) && (info.state & VPMU_TENANT_DEGRADED))
-		return "degraded";
-	return "enforced";
+	return vm_state_name(e, &r->pol, r->classified);
 }
 
 int ctl_vms(struct ctl *c)
@@ -99,13 +86,8 @@ int ctl_vms(struct ctl *c)
 		struct row *r = &rows[i];
 
 		path = cgroup_path_of(c->cfg.cgroup_root, r->vm.cgroup_id);
-		if (!r->classified || r->pol.policy_id == VPMU_POLICY_PENDING)
-			snprintf(tenant, sizeof(tenant), "(pending)");
-		else if (r->pol.flags & VPMU_VM_DEFAULT)
-			snprintf(tenant, sizeof(tenant), "(host default)");
-		else
-			ctl_tenant_name(&e, r->pol.policy_id, tenant,
-					sizeof(tenant));
+		vm_tenant_label(&e, &r->pol, r->classified, tenant,
+				sizeof(tenant));
 		if (c->json) {
 			printf("%s{\"vm_id\":%llu,\"pid\":%d,\"cgroup\":",
 			       i ? "," : "", (unsigned long long)r->vm.vm_id,

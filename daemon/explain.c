@@ -28,6 +28,7 @@ void explain_decide(const struct vpmu_rule *rules, size_t nr, int dflt,
 {
 	__u64 key = vpmu_rule_key(q->space, q->event);
 	int deny_inc = 0, deny_exc = 0, allow_inc = 0, allow_exc = 0;
+	int own_allow = 0;	/* an allow rule not from the preset */
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
@@ -48,6 +49,7 @@ void explain_decide(const struct vpmu_rule *rules, size_t nr, int dflt,
 		} else {
 			allow_inc |= !exc;
 			allow_exc |= exc;
+			own_allow |= !exc && !(r->flags & VPMU_RULE_PRESET);
 		}
 	}
 	if (deny_inc && !deny_exc) {
@@ -55,10 +57,24 @@ void explain_decide(const struct vpmu_rule *rules, size_t nr, int dflt,
 		out->by = BY_DENY;
 	} else if (allow_inc && !allow_exc) {
 		out->action = VPMU_ALLOW;
-		out->by = BY_ALLOW;
+		out->by = own_allow ? BY_ALLOW : BY_PRESET;
 	} else {
 		out->action = dflt;
 		out->by = BY_DEFAULT;
+	}
+}
+
+const char *explain_by(const struct explanation *x)
+{
+	switch (x->by) {
+	case BY_DENY:
+		return "a deny rule";
+	case BY_ALLOW:
+		return "an allow rule";
+	case BY_PRESET:
+		return "the preset";
+	default:
+		return "the policy's default (no rule applies)";
 	}
 }
 
@@ -91,6 +107,8 @@ void explain_rule(const struct vpmu_rule *r, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, " not-nested");
 	if ((size_t)n < len && (r->flags & VPMU_RULE_HYP_ONLY))
 		n += snprintf(buf + n, len - n, " at-vEL2");
+	if ((size_t)n < len && (r->flags & VPMU_RULE_PRESET))
+		n += snprintf(buf + n, len - n, " (preset)");
 	if ((size_t)n < len)
 		snprintf(buf + n, len - n, " kinds 0x%x", r->kinds);
 }

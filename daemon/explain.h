@@ -16,8 +16,12 @@
 
 struct explanation {
 	int action;		/* enum vpmu_action */
-	/* Why: a deny rule, an allow rule, or the policy's default. */
-	enum { BY_DENY, BY_ALLOW, BY_DEFAULT } by;
+	/*
+	 * Why: a deny rule, an allow rule, only rules of the tenant's preset
+	 * (VPMU_RULE_PRESET; an allow entry of its own that applies too makes
+	 * it BY_ALLOW), or the policy's default.
+	 */
+	enum { BY_DENY, BY_ALLOW, BY_PRESET, BY_DEFAULT } by;
 	/* Indexes (into the rules) of the candidates that applied. */
 	size_t hits[EXPLAIN_MAX_HITS];
 	size_t nhits;
@@ -26,6 +30,8 @@ struct explanation {
 
 void explain_decide(const struct vpmu_rule *rules, size_t nr, int dflt,
 		    const struct vpmu_query *q, struct explanation *out);
+/* "a deny rule", "the preset", ...: @x's reason, for people. */
+const char *explain_by(const struct explanation *x);
 /* A one-line description of rule @r, for people. */
 void explain_rule(const struct vpmu_rule *r, char *buf, size_t len);
 

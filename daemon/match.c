@@ -231,8 +231,19 @@ int vm_meta_xattr(const struct vm_meta *cm, const char *name, char *val,
 		if (!x)
 			return -1;
 		strcpy(x->name, name);
-		max = strncmp(name, "user.", 5) ? cgroup_depth(m->path) :
-		      m->trust.xattrs;
+		max = cgroup_depth(m->path);
+		if (!strncmp(name, "user.", 5)) {
+			/*
+			 * The boundary as of now, not of the pass: the cgroup
+			 * may have been handed to a user since (the names
+			 * keep the pass's view; xattrs are read now).
+			 */
+			struct cgroup_trust now;
+
+			cgroup_trust(m->cgroup_root, m->path, &now);
+			max = now.xattrs < m->trust.xattrs ? now.xattrs :
+			      m->trust.xattrs;
+		}
 		if (!cgroup_prefix(m->path, max, from, sizeof(from)) ||
 		    !cgroup_xattr(m->cgroup_root, from, name, x->val,
 				  sizeof(x->val), &x->depth))

@@ -18,6 +18,7 @@
 #include "esc.h"
 #include "pfm.h"
 #include "policy.h"
+#include "presets.h"
 #include "schema.h"
 
 /* x86 event select bits KVM's static filter does not look at. */
@@ -43,7 +44,7 @@
 
 static const char *const tenant_keys[] = {
 	"tenant", "comment", "priority", "match", "default", "audit",
-	"nested_reprogram", "allow", "deny", NULL
+	"nested_reprogram", "preset", "allow", "deny", NULL
 };
 static const char *const clause_keys[] = {
 	"cgroup", "slice", "unit", "machine", "xattr", "untrusted_xattrs",
@@ -677,6 +678,106 @@ static bool compile_list(struct compiler *c, const struct json_value *list,
 	return ok && !c->full;
 }
 
+/* One preset name: its enum vpmu_preset, or -1 (reported). */
+static int preset_value(struct compiler *c, const struct json_value *v)
+{
+	const char *name, *hint;
+	int p;
+
+	if (!schema_string(&c->s, v, "preset", &name))
+		return -1;
+	p = vpmu_preset_parse(name);
+	if (p >= 0)
+		return p;
+	hint = vpmu_preset_suggest(name);
+	diag_at(c->s.d, c->s.file, v->pos,
+		"unknown preset \"%s\" (%s%s%s)", ESC(name),
+		hint ? "did you mean \"" : "architectural, standard or enhanced",
+		hint ? hint : "", hint ? "\"?" : "");
+	return -1;
+}
+
+/*
+ * "preset": a name, or an object giving one per target.  Returns the
+ * preset for this policy's target (VPMU_PRESET_NONE if there is no key),
+ * or -1 after reporting why not.
+ */
+static int preset_for_target(struct compiler *c, const struct json_value *v)
+{
+	const char *target = vpmu_target_name(c->target);
+	const struct json_value *mine = NULL;
+	bool ok = true;
+	size_t i;
+	int t, p;
+
+	if (v->type == JSON_STRING)
+		return preset_value(c, v);
+	if (v->type != JSON_OBJECT) {
+		diag_at(c->s.d, c->s.file, v->pos,
+			"\"preset\" must be a preset name or an object of target: preset name, not %s",
+			json_type_name(v->type));
+		return -1;
+	}
+	/* Every member is checked, not only this target's. */
+	for (i = 0; i < v->object.n; i++) {
+		const struct json_member *m = &v->object.members[i];
+
+		t = vpmu_target_parse(m->key);
+		if (t < 0) {
+			diag_at(c->s.d, c->s.file, m->key_pos,
+				"unknown target \"%s\" in \"preset\" (arm64, x86-intel or x86-amd)",
+				ESC(m->key));
+			ok = false;
+			continue;
+		}
+		if (preset_value(c, m->value) < 0)
+			ok = false;
+		else if (t == (int)c->target)
+			mine = m->value;
+	}
+	if (!ok)
+		return -1;
+	if (!mine) {
+		diag_at(c->s.d, c->s.file, v->pos,
+			"\"preset\" defines no preset for %s, the target this policy is compiled for",
+			target);
+		return -1;
+	}
+	p = vpmu_preset_parse(mine->string.s);
+	return p;
+}
+
+/* The preset's events as allow rules marked VPMU_RULE_PRESET. */
+static bool compile_preset(struct compiler *c, const struct json_value *v,
+			   struct tenant *t)
+{
+	const struct vpmu_preset_event *ev;
+	size_t i, n;
+
+	t->preset = preset_for_target(c, v);
+	if (t->preset < 0) {
+		t->preset = VPMU_PRESET_NONE;
+		return false;
+	}
+	if (t->default_action == VPMU_ALLOW) {
+		diag_at(c->s.d, c->s.file, v->pos,
+			"a preset adds allowed events to \"default\": \"deny\"; with \"default\": \"allow\" it would change nothing");
+		return false;
+	}
+	ev = vpmu_preset_events(c->target, &n);
+	for (i = 0; i < n && ev[i].level <= t->preset; i++) {
+		struct entry e = {
+			.tmpl = { .action = VPMU_ALLOW,
+				  .flags = VPMU_RULE_PRESET },
+		};
+
+		if (!emit(c, &e, ev[i].space, ev[i].event, ev[i].umask,
+			  base_kinds(ev[i].space, ev[i].event), v))
+			return false;
+	}
+	return true;
+}
+
 static int cmp_rule(const void *a, const void *b)
 {
 	const struct vpmu_rule *x = a, *y = b;
@@ -736,8 +837,8 @@ static bool finish_rules(struct compiler *c, struct tenant *t)
 		pos_sorted[out++] = tmp[i].p;
 	}
 	free(tmp);
-	free(pos_sorted);
 	t->rules = c->rules;
+	t->where = pos_sorted;
 	t->nr = out;
 	c->rules = NULL;
 	return true;
@@ -979,6 +1080,9 @@ struct tenant *tenant_parse(const char *file, const char *text, size_t len,
 		t->nested = k;
 	if ((m = json_member(root, "match")))
 		parse_match(&c, m->value, t);
+	/* After "default", which a preset needs to be "deny". */
+	if ((m = json_member(root, "preset")))
+		compile_preset(&c, m->value, t);
 	if ((m = json_member(root, "allow")))
 		compile_list(&c, m->value, "allow", VPMU_ALLOW);
 	if ((m = json_member(root, "deny")))
@@ -993,6 +1097,7 @@ struct tenant *tenant_parse(const char *file, const char *text, size_t len,
 		t->header_flags &= ~VPMU_POLICY_NESTED;
 	if (t->audit >= 0)
 		t->header_flags |= VPMU_POLICY_AUDIT(t->audit);
+	t->header_flags |= VPMU_POLICY_PRESET(t->preset);
 	json_free(root);
 	free(c.where);
 	return t;
@@ -1033,6 +1138,7 @@ void tenant_free(struct tenant *t)
 	}
 	free(t->clauses);
 	free(t->rules);
+	free(t->where);
 	free(t->file);
 	free(t);
 }

@@ -52,7 +52,10 @@ struct tenant {
 	uint8_t default_action;	/* enum vpmu_action */
 	int audit;		/* -1: the host's; else enum vpmu_audit */
 	enum nested_mode nested;
+	int preset;		/* enum vpmu_preset */
 	struct vpmu_rule *rules;	/* sorted by vpmu_rule_key() */
+	/* where rules[i] came from: its entry, or the "preset" value */
+	struct json_pos *where;
 	size_t nr;
 	uint8_t header_flags;	/* VPMU_POLICY_* for the header */
 	uint64_t digest;	/* of the source text: unchanged files are skipped */

@@ -23,6 +23,7 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
+#include "metrics_engine.h"
 #include "policyd.h"
 #include "watch.h"
 
@@ -82,14 +83,14 @@ static uint64_t now_us(clockid_t c)
 
 void policyd_keepalive(void)
 {
-	static uint64_t last, calls;
+	static uint64_t last;
 	static int enabled = -1;
 	uint64_t now;
 
 	if (enabled < 0)
 		enabled = sd_watchdog_enabled(0, NULL) > 0;
-	/* A clock read per 64 calls: the loops' steps are short. */
-	if (!enabled || ++calls % 64)
+	/* By time, not by steps: one step may be slow (a cgroup walk). */
+	if (!enabled)
 		return;
 	now = now_us(CLOCK_MONOTONIC);
 	if (now - last < 1000000)
@@ -223,7 +224,21 @@ static int on_rescan(sd_event_source *s, uint64_t usec, void *ud)
 
 	vms_reconcile(&l->d);
 	policyd_publish_state(&l->d);
+	/* A time source fires once: move it and enable it again. */
 	sd_event_source_set_time(s, usec + VMS_RESCAN_SEC * 1000000ULL);
+	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+/* Every metrics_interval_sec, the textfile for node_exporter. */
+static int on_metrics(sd_event_source *s, uint64_t usec, void *ud)
+{
+	struct loop *l = ud;
+
+	metrics_textfile(&l->d.eng, &l->d.cfg);
+	sd_event_source_set_time(s, usec +
+				 l->d.cfg.metrics_interval_sec * 1000000ULL);
+	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 	return 0;
 }
 
@@ -436,6 +451,10 @@ static int run(struct loop *l)
 	err = sd_event_add_time_relative(l->ev, NULL, CLOCK_MONOTONIC,
 					 VMS_RESCAN_SEC * 1000000ULL, 1000000,
 					 on_rescan, l);
+	if (err < 0)
+		return err;
+	err = sd_event_add_time_relative(l->ev, NULL, CLOCK_MONOTONIC, 0,
+					 100000, on_metrics, l);
 	if (err < 0)
 		return err;
 

@@ -81,6 +81,13 @@ struct policyd {
 	struct u64map cg_metas;		/* cgroup id -> struct cg_meta * */
 	uint32_t meta_pass;		/* bumped: read every cgroup again */
 	struct tenant_index tix;	/* the good tenants, for matching */
+	/* Built: else classified VMs keep entries, new ones stay pending. */
+	bool tix_ok;
+	/*
+	 * VMs kept their entries through a reload (a tenant unknown, the
+	 * index missing): the next one that can classifies every VM.
+	 */
+	bool classify_all_next;
 	struct tenant **cands;		/* room for tix.nentries + 1 */
 	/* Names of tenants this reload changed, added or removed. */
 	struct strmap touched;

@@ -139,14 +139,23 @@ int tenant_index_build(struct tenant_index *ix, struct tenant *const *ts,
 	return 0;
 }
 
+/*
+ * @out has room for every list's entries once (nentries): a list a VM's
+ * metadata names twice (a slice name repeated down the path) is taken
+ * once, by its stamp, so it never overflows.
+ */
 struct found {
 	struct tenant **out;
 	size_t n;
+	uint64_t stamp;		/* this call's */
 };
 
 /* Each list holds a tenant once (list_add); lists may share tenants. */
-static void take(struct found *f, const struct tenant_list *l)
+static void take(struct found *f, struct tenant_list *l)
 {
+	if (l->stamp == f->stamp)
+		return;
+	l->stamp = f->stamp;
 	if (!l->n)
 		return;
 	memcpy(f->out + f->n, l->v, l->n * sizeof(*l->v));
@@ -172,7 +181,7 @@ static size_t unique(struct tenant **v, size_t n)
 	return k;
 }
 
-static void lookup(const struct tenant_index *ix, struct found *f,
+static void lookup(struct tenant_index *ix, struct found *f,
 		   enum match_field field, const char *xattr, const char *val)
 {
 	char key[PATH_MAX + 512];
@@ -183,10 +192,11 @@ static void lookup(const struct tenant_index *ix, struct found *f,
 		take(f, &ix->lists[li]);
 }
 
-size_t tenant_index_candidates(const struct tenant_index *ix,
+size_t tenant_index_candidates(struct tenant_index *ix,
 			       const struct vm_meta *m, struct tenant **out)
 {
-	struct found f = { .out = out };
+	static uint64_t stamps;
+	struct found f = { .out = out, .stamp = ++stamps };
 	char buf[PATH_MAX];
 	const char *p, *c;
 	size_t i, n;
@@ -194,7 +204,7 @@ size_t tenant_index_candidates(const struct tenant_index *ix,
 
 	take(&f, &ix->open);
 	if (!m->path || m->gone)
-		return f.n;
+		return unique(f.out, f.n);
 	/* A tenant with several clauses may be in several lists. */
 	/* What match.c's conditions look at, each as one literal. */
 	for (p = m->path, d = 1; (c = cgroup_next(&p, &n)) && d <= m->trust.names;

@@ -16,6 +16,7 @@
 #define VPMUD_TENANT_INDEX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "match.h"
 #include "strmap.h"
@@ -23,6 +24,7 @@
 struct tenant_list {
 	struct tenant **v;
 	size_t n, cap;
+	uint64_t stamp;		/* the candidates call that last took it */
 };
 
 struct tenant_index {
@@ -45,7 +47,7 @@ void tenant_index_free(struct tenant_index *ix);
  * The candidates for @m into @out (an array of at least @ix->nentries +
  * 1), each once: how many.
  */
-size_t tenant_index_candidates(const struct tenant_index *ix,
+size_t tenant_index_candidates(struct tenant_index *ix,
 			       const struct vm_meta *m, struct tenant **out);
 
 #endif /* VPMUD_TENANT_INDEX_H */

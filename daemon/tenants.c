@@ -532,8 +532,18 @@ static int finish_reload(struct policyd *d, bool all)
 	/* A full reload reads every cgroup again, as SIGUSR1 does. */
 	if (all)
 		d->meta_pass++;
-	if (!err && vms_classify(d, all ? NULL : &d->touched) > 0)
+	if (d->classify_all_next && !err && !d->unknown_tenants) {
+		all = true;
+		d->classify_all_next = false;
+	}
+	if (vms_classify(d, all ? NULL : &d->touched) > 0)
 		changed++;
+	/*
+	 * Classified VMs kept their entries (classify()): what this reload
+	 * changed is not applied to them yet.
+	 */
+	if (err || d->unknown_tenants)
+		d->classify_all_next = true;
 	strmap_clear(&d->touched);
 	/* A walk of every pinned tenant: only when one may have gone. */
 	if (d->maybe_stale)
@@ -588,6 +598,16 @@ int tenants_reload(struct policyd *d, bool reread_config)
 			dg.n ? dg.msgs[0] : ESC(d->cfg.tenants_dir));
 		diag_free(&dg);
 		d->frozen = true;
+		/*
+		 * The host's own settings do not depend on the tenants: a
+		 * new configuration applies now, not once the directory is
+		 * back (the tenants keep their policies either way).
+		 */
+		if (reread_config && apply_config(d) > 0) {
+			log_msg(LOG_NOTICE, "%s: applied while the tenants are frozen",
+				ESC(d->config_path));
+			engine_refresh(&d->eng, 0);
+		}
 		return -1;
 	}
 	diag_free(&dg);

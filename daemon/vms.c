@@ -37,6 +37,11 @@ struct cg_meta {
 	uint64_t cgroup_id;
 	uint32_t pass;		/* d->meta_pass when read */
 	unsigned int refs;
+	/*
+	 * Found gone: cgroup ids are never reused, so it is not looked for
+	 * again (each look may cost a walk of every cgroup).
+	 */
+	bool dead;
 	struct vm_meta m;
 };
 
@@ -91,13 +96,18 @@ static void cg_meta_put(struct policyd *d, struct cg_meta *c)
  */
 static const struct vm_meta *cg_meta_read(struct policyd *d, struct cg_meta *c)
 {
-	if (c->pass == d->meta_pass)
+	char *path;
+	int err;
+
+	if (c->pass == d->meta_pass || c->dead)
 		return &c->m;
 	vm_meta_free(&c->m);
-	vm_meta_read(&c->m, d->cfg.cgroup_root, d->cfg.machines_dir,
-		     cgroup_path_of(d->cfg.cgroup_root, c->cgroup_id),
+	path = cgroup_path_of(d->cfg.cgroup_root, c->cgroup_id);
+	err = path ? 0 : errno;
+	vm_meta_read(&c->m, d->cfg.cgroup_root, d->cfg.machines_dir, path,
 		     c->cgroup_id, d->tix.xattrs, d->tix.nxattrs);
 	c->pass = d->meta_pass;
+	c->dead = c->m.gone || err == ESTALE;
 	return &c->m;
 }
 
@@ -128,14 +138,18 @@ static bool classify(struct policyd *d, struct vm_entry *v)
 	 * could claim any VM, over any other tenant.  Classified VMs keep
 	 * their entries; new ones stay pending until it is known.
 	 */
-	if (d->unknown_tenants && v->policy_id != (uint32_t)-1 &&
+	if ((d->unknown_tenants || !d->tix_ok) && v->policy_id != (uint32_t)-1 &&
 	    v->policy_id != VPMU_POLICY_PENDING)
 		return false;
 	if (v->cgm)
 		m = cg_meta_read(d, v->cgm);
-	if (m && m->path && !m->gone)
+	if (m && m->path && !m->gone && d->tix_ok)
 		t = pick(d, m, &tie);
-	if (!m || !m->path || m->gone) {
+	if (!d->tix_ok) {
+		/* An empty index would match nothing: the host default. */
+		why = "the tenants could not be indexed (out of memory)";
+		val.policy_id = VPMU_POLICY_PENDING;
+	} else if (!m || !m->path || m->gone) {
 		/* Not "no tenant": whatever it was in, it may have matched. */
 		why = m && m->gone ?
 		      "its cgroup was removed while it was being read" :
@@ -229,6 +243,7 @@ int vms_index_tenants(struct policyd *d, struct tenant *const *ts, size_t n)
 	void *p;
 	int err;
 
+	d->tix_ok = false;
 	err = tenant_index_build(&d->tix, ts, n);
 	if (err)
 		return err;
@@ -238,6 +253,7 @@ int vms_index_tenants(struct policyd *d, struct tenant *const *ts, size_t n)
 		return -ENOMEM;
 	}
 	d->cands = p;
+	d->tix_ok = true;
 	return 0;
 }
 

@@ -22,12 +22,14 @@ static const struct {
 } commands[] = {
 	{ "status", ctl_status, "the daemon, the attached policies, the engine" },
 	{ "vms", ctl_vms, "VMs: cgroup, tenant, policy, allowed/denied counts" },
-	{ "check", ctl_check, "FILE...: validate tenant files (--config FILE: a main config)" },
+	{ "check", ctl_check, "FILE...: validate tenant files (--config FILE: a main config; --event E: its verdicts)" },
 	{ "explain", ctl_explain, "--vm ID --event EVENT [--kind K] [--selector S] [--nested] [--hyp]" },
 	{ "match", ctl_match, "--cgroup PATH: the tenant a VM there would get, and why" },
 	{ "reload", ctl_reload, "make the daemon re-read its configuration" },
 	{ "attach", ctl_attach, "OBJ [--after NAME]: attach a custom filter beside the engine" },
 	{ "detach", ctl_detach, "NAME: detach a custom filter" },
+	{ "metrics", ctl_metrics, "[--top N]: OpenMetrics, as the daemon writes for node_exporter" },
+	{ "presets", ctl_presets, "[--target T]: the events of each preset" },
 	{ "unpin", ctl_unpin, "detach the engine and remove its pins (uninstall)" },
 };
 

@@ -56,6 +56,10 @@ BACKPORTS_PKGS=(
 # carries them.
 ARM64_BUSYBOX=$VPMU_CACHE/busybox-arm64/bin/busybox
 ARM64_BPFTOOL=$VPMU_CACHE/bpftool-arm64/sbin/bpftool
+# promtool (Debian's prometheus package) validates the metrics output in
+# the tests; unpacked into the cache too, so that installing it does not
+# install and start a Prometheus server.
+PROMTOOL=$VPMU_CACHE/promtool/bin/promtool
 # Minimum versions the project relies on (checked after install).
 MIN_QEMU=10.0
 MIN_LIBBPF=1.4
@@ -145,18 +149,18 @@ install_backports()
 	version_ge "$qv" "1:$MIN_QEMU" || die "qemu-system-arm $qv is older than $MIN_QEMU"
 }
 
-# fetch_arm64_binary PKG PATH-IN-PACKAGE DEST [apt-get options...]
-fetch_arm64_binary()
+# fetch_binary PKG:ARCH PATH-IN-PACKAGE DEST [apt-get options...]
+fetch_binary()
 {
 	local pkg=$1 inner=$2 dest=$3 dir deb
 	shift 3
-	[[ -x $dest ]] && { info "$pkg:arm64: present"; return; }
-	step "fetching $pkg:arm64 into $(dirname "$dest")"
+	[[ -x $dest ]] && { info "$pkg: present"; return; }
+	step "fetching $pkg into $(dirname "$dest")"
 	dir=$(mktemp -d "$VPMU_CACHE/fetch.XXXXXX")
 	chmod 0777 "$dir"	# apt downloads as the _apt user
-	(cd "$dir" && apt-get "$@" download -qq "$pkg:arm64") ||
-		die "apt-get download $pkg:arm64 failed"
-	deb=$(ls "$dir"/"$pkg"_*_arm64.deb)
+	(cd "$dir" && apt-get "$@" download -qq "$pkg") ||
+		die "apt-get download $pkg failed"
+	deb=$(ls "$dir"/"${pkg%%:*}"_*_"${pkg##*:}".deb)
 	dpkg-deb -x "$deb" "$dir/root"
 	mkdir -p "$(dirname "$dest")"
 	install -m 0755 "$dir/root/$inner" "$dest"
@@ -168,6 +172,7 @@ if [[ -n $check ]]; then
 	if [[ $mode == all ]]; then
 		[[ -x $ARM64_BUSYBOX ]] || missing+=("busybox-static:arm64 (in $VPMU_CACHE)")
 		[[ -x $ARM64_BPFTOOL ]] || missing+=("bpftool:arm64 (in $VPMU_CACHE)")
+		[[ -x $PROMTOOL ]] || missing+=("promtool from prometheus (in $VPMU_CACHE)")
 	fi
 	if ((${#missing[@]})); then
 		echo "missing: ${missing[*]}"
@@ -192,8 +197,9 @@ if [[ $mode != all ]]; then
 	info "dependencies for make $mode ready"
 	exit 0
 fi
-fetch_arm64_binary busybox-static bin/busybox "$ARM64_BUSYBOX"
+fetch_binary busybox-static:arm64 bin/busybox "$ARM64_BUSYBOX"
+fetch_binary "prometheus:$native" usr/bin/promtool "$PROMTOOL"
 private_apt_update bookworm-backports
-fetch_arm64_binary bpftool usr/sbin/bpftool "$ARM64_BPFTOOL" \
+fetch_binary bpftool:arm64 usr/sbin/bpftool "$ARM64_BPFTOOL" \
 	"${PRIVATE_APT_OPTS[@]}" -t bookworm-backports
 info "dependencies ready"

@@ -9,6 +9,10 @@
 
 ARCH ?= arm64
 O ?= build
+# One spelling of every path: the .d files name targets as the rules
+# were given them, so a relative O after an absolute one (or the other
+# way round) would lose every header dependency.
+override O := $(abspath $(O))
 KHDR ?= $(O)/kernel-$(ARCH)/headers/include
 OUT := $(O)/selftests/$(ARCH)
 

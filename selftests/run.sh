@@ -151,6 +151,12 @@ for t in "$O"/selftests/x86_64/unit/test_*; do
 done
 # The daemon's host tests: plain, then with ASan+UBSan; then a short
 # libFuzzer run of each fuzz target.
+# A full run without them is a broken build, not a pass.
+if [[ -z $only ]] && ! compgen -G "$O/daemon/x86_64/tests/test_*" >/dev/null; then
+	echo "==> daemon"
+	echo "    no daemon host tests in $O/daemon/x86_64/tests: not built"
+	add_counts daemon "0 1 0"
+fi
 for t in "$O"/daemon/x86_64/tests/test_* "$O"/daemon/x86_64/tests-asan/test_*; do
 	[[ -x $t ]] || continue
 	n=$(basename "$t"); n=${n#test_}

@@ -52,6 +52,12 @@ enum vpmu_rule_space {
 #define VPMU_RULE_NESTED_ONLY	(1u << 1)	/* only in a nested guest */
 #define VPMU_RULE_NOT_NESTED	(1u << 2)	/* never in a nested guest */
 #define VPMU_RULE_HYP_ONLY	(1u << 3)	/* arm64: only at vEL2 */
+/*
+ * The rule comes from the tenant's "preset", not from its own entries.
+ * The engine ignores it: a preset rule decides like any allow rule; the
+ * bit is there so that vpmuctl explain can say where a verdict came from.
+ */
+#define VPMU_RULE_PRESET	(1u << 4)
 
 struct vpmu_rule {
 	__u32 event;
@@ -83,6 +89,16 @@ struct vpmu_rule {
 #define VPMU_POLICY_AUDIT_MASK	(3u << VPMU_POLICY_AUDIT_SHIFT)
 #define VPMU_POLICY_AUDIT(level) \
 	((((level) + 1) << VPMU_POLICY_AUDIT_SHIFT) & VPMU_POLICY_AUDIT_MASK)
+
+/*
+ * The tenant's preset (daemon/presets.h: 0 none, 1 architectural, 2
+ * standard, 3 enhanced) in header flags bits 4:3, for vpmuctl; the engine
+ * ignores it.
+ */
+#define VPMU_POLICY_PRESET_SHIFT 3
+#define VPMU_POLICY_PRESET_MASK	(3u << VPMU_POLICY_PRESET_SHIFT)
+#define VPMU_POLICY_PRESET(p) \
+	(((p) << VPMU_POLICY_PRESET_SHIFT) & VPMU_POLICY_PRESET_MASK)
 
 /* A header's magic: a zeroed entry 0 (a map not yet written) is none. */
 #define VPMU_POLICY_MAGIC	0x756d7076u	/* "vpmu" */

@@ -19,7 +19,7 @@
 #include "../lib/tap.h"
 
 #define NTENANTS 400
-#define PLAN 8
+#define PLAN 10
 
 static struct tenant *all[NTENANTS];
 static char machines[PATH_MAX];
@@ -262,6 +262,67 @@ static void test_meta_read(const struct fixture *f)
 	rmdir(path);
 }
 
+/*
+ * A user.* xattr first needed after the pass (a tenant added since names
+ * it) is judged by the delegation boundary as of the read: the cgroup
+ * handed to a user since must not lend the user's label root's trust.
+ */
+static void test_lazy_trust(void)
+{
+	char p[PATH_MAX], val[64];
+	const char *rel = "/lazy.slice/vm.scope";
+	struct vm_meta m;
+	int depth;
+
+	mkdir(fpath(p, "%s/lazy.slice", root), 0755);
+	mkdir(fpath(p, "%s%s", root, rel), 0755);
+	vm_meta_read(&m, root, machines, strdup(rel), 0, NULL, 0);
+	if (chown(p, 1000, 1000) || setxattr(p, "user.vpmu.t", "gold", 4, 0))
+		tap_bail("chown/setxattr %s: %s", p, strerror(errno));
+	depth = vm_meta_xattr(&m, "user.vpmu.t", val, sizeof(val));
+	tap_check(depth < 0,
+		  "a user.* xattr read after its cgroup was delegated is not trusted (depth %d, boundary at the pass: %d)",
+		  depth, m.trust.boundary);
+	vm_meta_free(&m);
+}
+
+/*
+ * A path that names a literal twice (a slice name repeated) takes its
+ * tenants once: the candidates fit in nentries + 1 (ASan checks the
+ * exact-size array).
+ */
+static void test_repeated_literal(void)
+{
+	const char *json = "{\"tenant\": \"x\", \"match\": {\"slice\": \"x.slice\"}}";
+	const char *rel = "/x.slice/x.slice/x.slice/vm.scope";
+	struct tenant_index ix = { 0 };
+	struct tenant *t, **cands;
+	char p[PATH_MAX];
+	struct vm_meta m;
+	struct diag d;
+	size_t n;
+
+	diag_init(&d);
+	t = tenant_parse("x.json", json, strlen(json), VPMU_TARGET_ARM64, &d);
+	diag_free(&d);
+	if (!t || tenant_index_build(&ix, &t, 1))
+		tap_bail("tenant x");
+	mkdir(fpath(p, "%s/x.slice", root), 0755);
+	mkdir(fpath(p, "%s/x.slice/x.slice", root), 0755);
+	mkdir(fpath(p, "%s/x.slice/x.slice/x.slice", root), 0755);
+	mkdir(fpath(p, "%s%s", root, rel), 0755);
+	cands = calloc(ix.nentries + 1, sizeof(*cands));
+	vm_meta_read(&m, root, machines, strdup(rel), 0, NULL, 0);
+	n = tenant_index_candidates(&ix, &m, cands);
+	tap_check(n == 1 && cands[0] == t,
+		  "a slice named three times down the path gives its tenant once (%zu candidates, room for %zu)",
+		  n, ix.nentries + 1);
+	vm_meta_free(&m);
+	free(cands);
+	tenant_index_free(&ix);
+	tenant_free(t);
+}
+
 static void mkdirs(const struct fixture *f)
 {
 	char path[PATH_MAX];
@@ -290,6 +351,8 @@ static int checks(struct fixture *f)
 	test_equivalence();
 	test_literal_scale();
 	test_meta_read(f);
+	test_lazy_trust();
+	test_repeated_literal();
 	return tap_finish();
 }
 

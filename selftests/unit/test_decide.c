@@ -306,6 +306,9 @@ static int generated_cases(void)
 			r->umask_match = (rand_r(&seed) % 4) & r->umask_mask;
 			if (rand_r(&seed) % 6 == 0)
 				r->flags |= VPMU_RULE_NESTED_ONLY;
+			/* A preset's mark must not change a decision. */
+			if (r->action == VPMU_ALLOW && rand_r(&seed) % 3 == 0)
+				r->flags |= VPMU_RULE_PRESET;
 		}
 		dp_load(rules, nr, d);
 		for (j = 0; j < GEN_QUERIES; j++) {

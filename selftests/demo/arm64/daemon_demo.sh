@@ -56,6 +56,8 @@ grep 'tenant sandbox.*: deny INST_RETIRED' $LOG | head -2 | sed 's/^/  /'
 say "what bpftool shows (pinned maps with BTF)"
 run "bpftool map dump pinned /sys/fs/bpf/vpmu/vm_policy | head -20"
 run "bpftool map dump pinned /sys/fs/bpf/vpmu/audit | head -24"
+say "the same as metrics for Prometheus (node_exporter's textfile collector)"
+run "vpmuctl metrics | grep -v '^#'"
 
 say "the sandbox tenant is edited to allow INST_RETIRED; its VM keeps running"
 sed -i 's/\[ "CPU_CYCLES" \]/[ "CPU_CYCLES", "INST_RETIRED" ]/' $ETC/tenants.d/sandbox.json

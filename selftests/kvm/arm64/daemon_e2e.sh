@@ -15,11 +15,15 @@
 # vpmuctl vms lists every VM under the right tenant (a replaced map pin is
 # refused first).  vpmuctl status shows the ring buffers' drop counters,
 # and a lost lifecycle record makes the daemon find the VMs at once.
+# Presets: a tenant with "preset": "architectural" counts INST_RETIRED
+# exactly while L1D_CACHE and SW_INCR read 0 (and SW_INCR is not
+# advertised); a second adds SW_INCR with an allow entry and takes
+# CPU_CYCLES away with a deny entry (tools/vm_events).
 # A steady writer of one tenant file does not postpone another's reload.
 # Last, an engine pinned by another ABI version is refused by that
 # version, and unpinned.
 echo "TAP version 13"
-echo "1..74"
+echo "1..99"
 . "$(dirname "$0")/check_lib.sh"
 
 CG=/sys/fs/cgroup
@@ -37,9 +41,12 @@ cat >$ETC/vpmu-policyd.json <<'JSON'
 	"comment": "end-to-end test: deny what no tenant allows",
 	"default_action": "deny",
 	"audit": "denials",
-	"state_dir": "/run/vpmu-e2e-state"
+	"state_dir": "/run/vpmu-e2e-state",
+	"metrics_file": "/run/vpmu-e2e-metrics/vpmu-policyd.prom",
+	"metrics_interval_sec": 1
 }
 JSON
+mkdir -p /run/vpmu-e2e-metrics
 deny_a()
 {
 	cat >$ETC/tenants.d/.a.json.tmp <<'JSON'
@@ -398,16 +405,172 @@ touch $T/e/go.1
 wait $vm_e
 rm $ETC/tenants.d/all.json
 
+# While a rejected file's tenant is unknown, classified VMs keep their
+# entries; once it is known, what changed meanwhile applies to them too
+# (not only to what the last file named).
+mkdir -p $CG/moved.slice/vm-f.scope $T/f
+r=$(reloads)
+echo '{ "match": { "slice": "moved.slice" } }' >$ETC/tenants.d/.m.tmp
+mv $ETC/tenants.d/.m.tmp $ETC/tenants.d/m.json
+wait_reload $r
+sh -c "echo \$\$ >$CG/moved.slice/vm-f.scope/cgroup.procs && exec /tests/tools/vm_count 2 $T/f" \
+	>$T/f.out 2>&1 &
+vm_f=$!
+slice f 0 >/dev/null
+check "vpmuctl vms | grep -E 'moved.slice/vm-f.scope +m .* enforced$'" \
+	"VM f runs under tenant m"
+r=$(reloads)
+echo '{ "match": ' >$ETC/tenants.d/.y.tmp
+mv $ETC/tenants.d/.y.tmp $ETC/tenants.d/y.json
+wait_reload $r
+r=$(reloads)
+echo '{ "match": { "slice": "elsewhere.slice" } }' >$ETC/tenants.d/.m.tmp
+mv $ETC/tenants.d/.m.tmp $ETC/tenants.d/m.json
+wait_reload $r
+check "vpmuctl vms | grep -E 'moved.slice/vm-f.scope +m '" \
+	"while y.json's tenant is unknown, VM f keeps its entry, though m no longer matches it"
+r=$(reloads)
+echo '{ "match": { "slice": "y.slice" } }' >$ETC/tenants.d/.y.tmp
+mv $ETC/tenants.d/.y.tmp $ETC/tenants.d/y.json
+wait_reload $r
+check "vpmuctl vms | grep -E 'moved.slice/vm-f.scope +\(host default\)'" \
+	"once y.json is fixed, VM f leaves m at once (not at the next rescan)"
+touch $T/f/go.1
+wait $vm_f
+rm $ETC/tenants.d/m.json $ETC/tenants.d/y.json
+
 # tenants.d missing (a mount gone, a directory being replaced): frozen,
 # not empty.
+# The host's own settings still apply.
 mv $ETC/tenants.d $ETC/tenants.d.away
+cp $ETC/vpmu-policyd.json $T/config.saved
+sed -i 's/"audit": "denials",/"audit": "denials", "denials_per_sec": 7,/' $ETC/vpmu-policyd.json
 kill -HUP "$(cat /tmp/policyd.pid)"
 sleep 1
 check "grep -q 'tenants.d: No such file or directory; keeping the current tenants' $LOG" \
 	"a missing tenants.d is logged as such"
 check "bpftool map dump pinned /sys/fs/bpf/vpmu/tenants | grep -q '\"a\"'" \
 	"tenant a keeps its policy while tenants.d is missing"
+check "grep -q 'vpmu-policyd.json: applied while the tenants are frozen' $LOG &&
+	bpftool map dump pinned /sys/fs/bpf/vpmu/config | grep -q '\"denials_per_sec\": 7'" \
+	"a configuration reloaded while tenants.d is missing applies at once"
+cp $T/config.saved $ETC/vpmu-policyd.json
 mv $ETC/tenants.d.away $ETC/tenants.d
+
+# Presets, and where a verdict came from.
+mkdir -p $CG/tenant-p.slice/vm-p.scope $CG/tenant-q.slice/vm-q.scope
+r=$(reloads)
+cat >$ETC/tenants.d/p.json <<'JSON'
+{
+	"match": { "slice": "tenant-p.slice" },
+	"preset": "architectural"
+}
+JSON
+cat >$ETC/tenants.d/q.json <<'JSON'
+{
+	"match": { "slice": "tenant-q.slice" },
+	"preset": { "arm64": "architectural", "x86-intel": "standard" },
+	"allow": [ "SW_INCR" ],
+	"deny": [ "CPU_CYCLES" ]
+}
+JSON
+wait_reload $r
+check "vpmuctl check $ETC/tenants.d/p.json | grep -q 'p.json: ok: tenant p, 7 rules for arm64, default deny, preset architectural'" \
+	"vpmuctl check: p.json compiles the architectural preset (7 rules)"
+check "vpmuctl check --event CPU_CYCLES $ETC/tenants.d/q.json | grep -A1 'on a cycle counter: DENY, by a deny rule' | grep -q 'from $ETC/tenants.d/q.json:5:12'" \
+	"vpmuctl check --event: q's CPU_CYCLES is denied by its deny entry at q.json:5:12"
+# events VM CGROUP: run vm_events there until $T/NAME.stop exists
+events()
+{
+	sh -c "echo \$\$ >$CG/$2/cgroup.procs && exec /tests/tools/vm_events $T/$1.stop" \
+		>$T/$1.out 2>&1 &
+	eval "ev_$1=\$!"
+	i=0
+	while [ $i -lt 600 ] && ! grep -q '^inst ' $T/$1.out; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+}
+field() { sed -n "s/.* $2 \([0-9a-fx]*\).*/\1/p; s/^$2 \([0-9]*\) .*/\1/p" $T/$1.out | head -1; }
+events p tenant-p.slice/vm-p.scope
+cat $T/p.out | sed 's/^/# /'
+check "[ '$(field p inst)' = '$(field p expect)' ]" \
+	"preset architectural: INST_RETIRED counts exactly $(field p expect) (got $(field p inst))"
+check "[ '$(field p l1d)' = 0 ]" "preset architectural: L1D_CACHE (0x04) reads 0"
+check "[ '$(field p swinc)' = 0 ]" \
+	"preset architectural: SW_INCR reads 0 (the guest wrote PMSWINC $(field p swinc_expect) times)"
+check "[ '$(field p cycles)' -gt 0 ]" "preset architectural: CPU_CYCLES counts ($(field p cycles))"
+pmceid=$(field p pmceid0)
+check "[ \$(( $pmceid & 1 )) = 0 ] && [ \$(( ($pmceid >> 8) & 1 )) = 1 ]" \
+	"preset architectural: PMCEID0 advertises INST_RETIRED, not SW_INCR ($pmceid)"
+vm_p=$(vpmuctl --json vms | tr '{' '\n' | sed -n 's/.*"vm_id":\([0-9]*\).*tenant-p.slice.*/\1/p')
+check "vpmuctl explain --vm $vm_p --event INST_RETIRED | grep -q 'ALLOW, by the preset (architectural)'" \
+	"vpmuctl explain: INST_RETIRED is allowed by the preset"
+check "vpmuctl explain --vm $vm_p --event L1D_CACHE | grep -q \"DENY, by the policy's default\"" \
+	"vpmuctl explain: L1D_CACHE is denied by the default, no preset rule"
+check "vpmuctl --json explain --vm $vm_p --event INST_RETIRED | grep -q '\"preset\":\"architectural\".*\"by\":\"preset\"'" \
+	"vpmuctl --json explain names the preset"
+check "wait_log 'tenant p, .*deny L1D_CACHE'" \
+	"the engine denied L1D_CACHE for tenant p (logged by the daemon), not only QEMU not counting it"
+# Metrics: the textfile node_exporter would read, rewritten every second,
+# and vpmuctl metrics (the same text).  The file goes to the console
+# between markers: selftests/harness/test_metrics_promtool.sh checks it
+# with promtool on the host.
+M=/run/vpmu-e2e-metrics/vpmu-policyd.prom
+metric_wait()
+{
+	i=0
+	while [ $i -lt 50 ]; do
+		grep -q "$1" $M 2>/dev/null && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+check "metric_wait '^vpmu_vms{tenant=\"p\",state=\"enforced\"} 1\$'" \
+	"metrics file: tenant p has 1 VM, enforced"
+check "grep -Eq '^vpmu_guest_decisions\\{tenant=\"p\",event=\"L1D_CACHE\",verdict=\"denied\"\\} [1-9]' $M &&
+	grep -Eq '^vpmu_guest_decisions\\{tenant=\"p\",event=\"INST_RETIRED\",verdict=\"allowed\"\\} [1-9]' $M" \
+	"metrics file: p's L1D_CACHE denied and INST_RETIRED allowed, counted"
+check "grep -q '^vpmu_rejected_files 0\$' $M && grep -Eq '^vpmu_reloads_total [1-9]' $M &&
+	grep -q '^vpmu_daemon_up 1\$' $M && ! ls /run/vpmu-e2e-metrics | grep -q tmp" \
+	"metrics file: reloads, no rejected file, daemon up, no temporary left"
+# (Retried: the daemon may be rewriting the file with newer numbers.)
+metrics_same()
+{
+	i=0
+	while [ $i -lt 20 ]; do
+		vpmuctl metrics >$T/metrics.out && cmp -s $T/metrics.out $M && return 0
+		i=$((i + 1))
+		sleep 0.2
+	done
+	diff $T/metrics.out $M
+	return 1
+}
+check "metrics_same" "vpmuctl metrics prints what the daemon writes"
+echo "# vpmu-metrics-begin"
+sed 's/^/# /' $M
+echo "# vpmu-metrics-end"
+touch $T/p.stop
+events q tenant-q.slice/vm-q.scope
+cat $T/q.out | sed 's/^/# /'
+check "[ '$(field q inst)' = '$(field q expect)' ]" \
+	"preset + allow + deny: INST_RETIRED still counts exactly (got $(field q inst))"
+check "[ '$(field q swinc)' = '$(field q swinc_expect)' ]" \
+	"preset + allow SW_INCR: SW_INCR counts exactly $(field q swinc_expect) (got $(field q swinc))"
+check "[ '$(field q cycles)' = 0 ]" "preset + deny CPU_CYCLES: the deny wins, CPU_CYCLES reads 0"
+check "[ '$(field q l1d)' = 0 ]" "preset + allow + deny: L1D_CACHE still reads 0"
+pmceid=$(field q pmceid0)
+check "[ \$(( $pmceid & 1 )) = 1 ]" "preset + allow SW_INCR: PMCEID0 advertises SW_INCR ($pmceid)"
+vm_q=$(vpmuctl --json vms | tr '{' '\n' | sed -n 's/.*"vm_id":\([0-9]*\).*tenant-q.slice.*/\1/p')
+check "vpmuctl explain --vm $vm_q --event SW_INCR | grep -q 'ALLOW, by an allow rule' &&
+	vpmuctl explain --vm $vm_q --event CPU_CYCLES | grep -q 'DENY, by a deny rule'" \
+	"vpmuctl explain: q's SW_INCR by its allow entry, CPU_CYCLES by its deny entry"
+touch $T/q.stop
+wait $ev_p $ev_q
+r=$(reloads)
+rm $ETC/tenants.d/p.json $ETC/tenants.d/q.json
+wait_reload $r
 
 # Custom filters beside the engine (no nested guest here: no effect).
 check "vpmuctl attach /tests/nested_stop.bpf.o | grep -q 'attached nested_stop'" \
