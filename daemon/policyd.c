@@ -217,12 +217,18 @@ static int on_inotify(sd_event_source *s, int fd, uint32_t revents, void *ud)
  * missed is missed for long.
  */
 #define VMS_RESCAN_SEC 60
+/*
+ * ... and re-read the metadata of this many cgroups, in turn: a relabel
+ * applies within a few rescans at a bounded cost each (SIGUSR1 re-reads
+ * every cgroup at once).
+ */
+#define VMS_RESCAN_META 128
 
 static int on_rescan(sd_event_source *s, uint64_t usec, void *ud)
 {
 	struct loop *l = ud;
 
-	vms_reconcile(&l->d);
+	vms_reconcile(&l->d, VMS_RESCAN_META);
 	policyd_publish_state(&l->d);
 	/* A time source fires once: move it and enable it again. */
 	sd_event_source_set_time(s, usec + VMS_RESCAN_SEC * 1000000ULL);
@@ -255,7 +261,7 @@ static int on_sigusr1(sd_event_source *s, const struct signalfd_siginfo *si,
 	(void)s;
 	(void)si;
 	log_msg(LOG_INFO, "SIGUSR1: finding and classifying the VMs again");
-	vms_reconcile(&l->d);
+	vms_reconcile(&l->d, SIZE_MAX);
 	policyd_publish_state(&l->d);
 	return 0;
 }
@@ -328,12 +334,12 @@ static int upgrade_engine(struct policyd *d)
 	if (err)
 		goto fail;
 	tenants_reload(d, false);
-	vms_reconcile(d);
+	vms_reconcile(d, SIZE_MAX);
 	err = engine_take_over(&d->eng, why, sizeof(why));
 	if (err)
 		goto fail;
 	/* VMs created while this engine was filled: it announced them. */
-	vms_reconcile(d);
+	vms_reconcile(d, 0);
 	engine_refresh(&d->eng, 0);
 	log_msg(LOG_INFO, "engine upgraded in place: ABI %u -> %u at %s",
 		old_abi, VPMU_ABI_VERSION, d->cfg.pin_dir);
@@ -369,7 +375,7 @@ static int start_engine(struct policyd *d)
 		 * default.
 		 */
 		tenants_reload(d, false);
-		if (vms_reconcile(d) > 0)
+		if (vms_reconcile(d, SIZE_MAX) > 0)
 			engine_refresh(&d->eng, 0);
 		return 0;
 	}
@@ -382,12 +388,12 @@ static int start_engine(struct policyd *d)
 		goto fail;
 	/* Policies and VMs first: attaching then enforces them at once. */
 	tenants_reload(d, false);
-	vms_reconcile(d);
+	vms_reconcile(d, SIZE_MAX);
 	err = engine_attach_and_pin(&d->eng, why, sizeof(why));
 	if (err)
 		goto fail;
 	/* VMs created before the attach sent no vm_init record. */
-	vms_reconcile(d);
+	vms_reconcile(d, 0);
 	engine_refresh(&d->eng, 0);
 	log_msg(LOG_INFO, "engine attached and pinned at %s", d->cfg.pin_dir);
 	return 0;

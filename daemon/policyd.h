@@ -81,6 +81,7 @@ struct policyd {
 	struct u64map vm_index;		/* vm_id -> index in vms */
 	struct u64map cg_metas;		/* cgroup id -> struct cg_meta * */
 	uint32_t meta_pass;		/* bumped: read every cgroup again */
+	size_t meta_cursor;		/* the periodic rescan's next VM */
 	struct tenant_index tix;	/* the good tenants, for matching */
 	/* Built: else classified VMs keep entries, new ones stay pending. */
 	bool tix_ok;
@@ -107,6 +108,11 @@ int tenants_reload(struct policyd *d, bool reread_config);
  * a reload's cost then does not grow with the number of tenants.
  */
 int tenants_reload_files(struct policyd *d, char **names, size_t n);
+/*
+ * Whether @name's accepted version failed to publish (the engine still
+ * runs the one before, under the same id).
+ */
+bool tenant_unpublished(const struct policyd *d, const char *name);
 /* The tenant with policy @id (NULL if none). */
 const struct tenant *tenant_by_id(const struct policyd *d, uint32_t id,
 				  uint32_t *out_id);
@@ -117,7 +123,11 @@ void tenant_remember_id(struct policyd *d, const char *name, uint32_t id);
 size_t tenants_list(const struct policyd *d, struct tenant **out);
 
 /* vms.c: the VMs the daemon knows and their classification. */
-int vms_reconcile(struct policyd *d);
+/*
+ * Find every live VM and classify it, re-reading the metadata of @reread
+ * cgroups (round robin; SIZE_MAX: every one, 0: none).
+ */
+int vms_reconcile(struct policyd *d, size_t reread);
 int vms_add(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id,
 	    int32_t tgid, const struct vpmu_vm *prev, bool refresh);
 void vms_remove(struct policyd *d, uint64_t vm_id);

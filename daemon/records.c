@@ -95,7 +95,7 @@ bool records_check_lost(struct policyd *d)
 	log_msg(LOG_WARNING,
 		"%llu VM lifecycle records lost (ring buffer full): finding the VMs again",
 		(unsigned long long)(now - d->lifecycle_drops));
-	vms_reconcile(d);	/* takes the new count */
+	vms_reconcile(d, 0);	/* takes the new count; finds VMs only */
 	policyd_publish_state(d);
 	return true;
 }

@@ -108,6 +108,13 @@ static struct tenant_slot *slot_by_tenant(const struct policyd *d,
 	return strmap_get(&d->slot_by_tenant, name, &i) ? &d->slots[i] : NULL;
 }
 
+bool tenant_unpublished(const struct policyd *d, const char *name)
+{
+	const struct tenant_slot *s = slot_by_tenant(d, name);
+
+	return s && s->publish_failed;
+}
+
 const struct tenant *tenant_by_id(const struct policyd *d, uint32_t id,
 				  uint32_t *out_id)
 {

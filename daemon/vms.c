@@ -21,6 +21,7 @@
  * affect.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,7 +147,23 @@ static bool classify(struct policyd *d, struct vm_entry *v)
 		m = cg_meta_read(d, v->cgm);
 	if (m && m->path && !m->gone && d->tix_ok)
 		t = pick(d, m, &tie);
-	if (!d->tix_ok) {
+	/*
+	 * Matched by a version of its tenant that failed to publish: the
+	 * engine runs the version before, whose clauses need not claim this
+	 * VM, so neither configuration puts it there.  It keeps its entry
+	 * (a new VM stays pending) until the publish succeeds.
+	 */
+	if (t && tenant_unpublished(d, t->name) &&
+	    tenant_id_of(d, t->name, false) != v->policy_id) {
+		if (v->policy_id != (uint32_t)-1 &&
+		    v->policy_id != VPMU_POLICY_PENDING)
+			return false;
+		t = NULL;
+		why = "its tenant's new version is not published yet";
+	}
+	if (why) {
+		val.policy_id = VPMU_POLICY_PENDING;
+	} else if (!d->tix_ok) {
 		/* An empty index would match nothing: the host default. */
 		why = "the tenants could not be indexed (out of memory)";
 		val.policy_id = VPMU_POLICY_PENDING;
@@ -309,12 +326,30 @@ void vms_remove(struct policyd *d, uint64_t vm_id)
 }
 
 /*
- * At start, and every VMS_RESCAN_SEC: take every live VM, re-reading
- * every cgroup's metadata, and drop vm_policy entries of VMs that ended
- * while no daemon ran (their vm_destroy record may be lost).  Linear in
- * the VMs: a map of the live ones, not a search per VM.
+ * At start, and every VMS_RESCAN_SEC: take every live VM, re-reading the
+ * metadata of @reread of their cgroups (SIZE_MAX: all), and drop
+ * vm_policy entries of VMs that ended while no daemon ran (their
+ * vm_destroy record may be lost).  Linear in the VMs: a map of the live
+ * ones, not a search per VM.
  */
-int vms_reconcile(struct policyd *d)
+/*
+ * Mark the metadata of the cgroups of the next @n VMs (round robin) to be
+ * read again: a periodic rescan picks up changed metadata in turn, at a
+ * bounded cost per rescan.
+ */
+static void reread_some(struct policyd *d, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n && k < d->nvms; k++) {
+		struct vm_entry *v = &d->vms[d->meta_cursor++ % d->nvms];
+
+		if (v->cgm)
+			v->cgm->pass = d->meta_pass - 1;
+	}
+}
+
+int vms_reconcile(struct policyd *d, size_t reread)
 {
 	struct u64map live = { 0 };
 	struct vpmu_vm_found *found = NULL;
@@ -331,7 +366,10 @@ int vms_reconcile(struct policyd *d)
 		log_msg(LOG_ERR, "finding running VMs: %s", strerror(-n));
 		return n;
 	}
-	d->meta_pass++;		/* every cgroup is read again, once */
+	if (reread == SIZE_MAX)
+		d->meta_pass++;	/* every cgroup is read again, once */
+	else
+		reread_some(d, reread);
 	for (i = 0; i < n; i++) {
 		bool had = !bpf_map_lookup_elem(d->eng.map_fd[EM_VM_POLICY],
 						&found[i].vm_id, &old);

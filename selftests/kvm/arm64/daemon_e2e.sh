@@ -24,7 +24,7 @@
 # Last, an engine pinned by another ABI version is refused by that
 # version, and unpinned.
 echo "TAP version 13"
-echo "1..102"
+echo "1..103"
 . "$(dirname "$0")/check_lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
 
@@ -580,9 +580,17 @@ mkdir -p $CG/tenant-a.slice/vm-pf.scope $T/pf
 vm pf tenant-a.slice/vm-pf.scope 2
 pf_pid=$!
 slice pf 0 >/dev/null
+r=$(reloads)
+echo '{ "match": { "slice": "nothing.slice" } }' >$ETC/tenants.d/.t2.tmp
+mv $ETC/tenants.d/.t2.tmp $ETC/tenants.d/t2.json
+wait_reload $r
 check "vpmuctl vms | grep -E 'tenant-a.slice/vm-pf.scope +a '" \
 	"a VM in tenant a's slice runs under tenant a"
 bpftool map freeze pinned /sys/fs/bpf/vpmu/policies_8192
+# An edit that would claim a's VM for t2 fails to publish too: the engine
+# still runs t2's old version, so the VM must not move to t2.
+echo '{ "match": { "slice": "tenant-a.slice" }, "priority": 100 }' >$ETC/tenants.d/.t2.tmp
+mv $ETC/tenants.d/.t2.tmp $ETC/tenants.d/t2.json
 cat >$ETC/tenants.d/.a.json.tmp <<'JSON'
 {
 	"match": { "slice": "tenant-a.slice" },
@@ -603,6 +611,8 @@ check "grep -q 'publishing tenant a: Operation not permitted' $LOG &&
 check "vpmuctl status | grep -q '^degraded:  a ' &&
 	vpmuctl vms | grep -E 'tenant-a.slice/vm-pf.scope +a .* degraded '" \
 	"meanwhile tenant a and its VM show degraded, the VM still under a (never policy 0)"
+check "vpmuctl vms | grep -E 'tenant-a.slice/vm-pf.scope +a ' && grep -q 'publishing tenant t2: Operation not permitted' $LOG" \
+	"t2's unpublished version does not take a's VM (t2's published one would not)"
 touch $T/pf/go.1
 wait $pf_pid
 
