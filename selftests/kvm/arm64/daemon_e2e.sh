@@ -608,7 +608,7 @@ check "grep -q 'publishing tenant a: Operation not permitted' $LOG &&
 	grep -q 'a policy could not be published; retrying in 2 s' $LOG &&
 	grep -q 'a policy could not be published; retrying in 4 s' $LOG" \
 	"a failed publish is logged and retried after 2 s, then 4 s"
-check "vpmuctl status | grep -q '^degraded:  a ' &&
+check "vpmuctl status | grep -qE '^degraded:  (.*, )?a[, ]' &&
 	vpmuctl vms | grep -E 'tenant-a.slice/vm-pf.scope +a .* degraded '" \
 	"meanwhile tenant a and its VM show degraded, the VM still under a (never policy 0)"
 check "vpmuctl vms | grep -E 'tenant-a.slice/vm-pf.scope +a ' && grep -q 'publishing tenant t2: Operation not permitted' $LOG" \
