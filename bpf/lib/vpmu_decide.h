@@ -181,7 +181,8 @@ static __always_inline int vpmu_decide_with(void *policy,
 	order = h->index_order;
 	if (order > VPMU_INDEX_MAX_ORDER)
 		return h->default_action;
-	base = 1 + (h->nr_rules < VPMU_MAX_RULES ? h->nr_rules : VPMU_MAX_RULES);
+	/* Any value is safe: every lookup checks its key against the map. */
+	base = 1 + h->nr_rules;
 	hash = vpmu_index_hash(key_hi >> 32, h->index_mult);
 	k = base + vpmu_index_bucket_of(hash, 0, order);
 	b = bpf_map_lookup_elem(policy, &k);
