@@ -4,8 +4,9 @@
  *
  * A key's rules are evaluated for every query kind (0-7, as the engine
  * reads kind & 7) and unit mask (0-255) exactly as the engine's rule scan
- * would (include/vpmu/rule.h), which is possible only if no rule has a
- * condition on selector bits or nesting.  Each kind's verdicts are then a
+ * would (include/vpmu/rule.h), 256 unit masks at a time as bit sets,
+ * which is possible only if no rule has a condition on selector bits or
+ * nesting.  Each kind's verdicts are then a
  * row of 256 bits; since the answer is allow or deny, a row is described
  * by the unit masks whose verdict is not the default.  If every row that
  * has any is the same set, the slot can say "these kinds, this set, this
@@ -13,13 +14,18 @@
  * agree on some bits and take every value on the others), else as a
  * bitmap of the set.
  */
-#include <stdbool.h>
 #include <string.h>
 
 #include "key_form.h"
 
 #define NR_KINDS	8	/* the engine's kind & 7 */
 #define NR_UMASKS	256u
+
+/* Bit b (below 6) of the unit masks u of one 64-bit word: which have it. */
+static const __u64 bit_pattern[6] = {
+	0xaaaaaaaaaaaaaaaaULL, 0xccccccccccccccccULL, 0xf0f0f0f0f0f0f0f0ULL,
+	0xff00ff00ff00ff00ULL, 0xffff0000ffff0000ULL, 0xffffffff00000000ULL,
+};
 
 /* 1: @r's selector and nesting conditions always hold, 0: never, -1: it depends. */
 static int static_conditions(const struct vpmu_rule *r)
@@ -32,65 +38,81 @@ static int static_conditions(const struct vpmu_rule *r)
 	return r->sel_mask ? -1 : 1;
 }
 
-/* The engine's verdict for kind @k and unit mask @u, as rule.h defines it. */
-static __u8 verdict(const struct vpmu_rule *rules, __u32 n, __u8 dflt,
-		    unsigned int k, unsigned int u)
+/* The unit masks @r's unit mask condition holds for (all, outside x86 GP). */
+static void umask_set(const struct vpmu_rule *r, struct vpmu_index_bitmap *set)
 {
-	bool deny_inc = false, deny_exc = false, allow_inc = false,
-	     allow_exc = false;
-	__u32 i;
+	__u8 free_bits = ~r->umask_mask, x = 0;
+	unsigned int u;
 
+	if (r->space != VPMU_SPACE_X86_GP) {
+		memset(set, 0xff, sizeof(*set));
+		return;
+	}
+	memset(set, 0, sizeof(*set));
+	if (r->umask_match & ~r->umask_mask)
+		return;		/* holds for none */
+	/* match with every subset of the bits the mask leaves free. */
+	do {
+		u = r->umask_match | x;
+		set->word[u / 64] |= 1ULL << (u % 64);
+		x = (x - free_bits) & free_bits;
+	} while (x);
+}
+
+/*
+ * Kind @k's unit masks whose verdict is not @dflt, as rule.h defines the
+ * verdict: within each action, applying exclude rules cancel the others;
+ * a deny wins over an allow.  @sets[i] is umask_set() of rule i.
+ */
+static void kind_row(const struct vpmu_rule *rules, __u32 n, __u8 dflt,
+		     unsigned int k, const struct vpmu_index_bitmap *sets,
+		     struct vpmu_index_bitmap *row)
+{
+	/* [action][exclude]: the unit masks some such rule applies to. */
+	__u64 any[2][2][4];
+	__u64 deny, allow;
+	__u32 i, w;
+
+	memset(any, 0, sizeof(any));
 	for (i = 0; i < n; i++) {
 		const struct vpmu_rule *r = &rules[i];
-		bool exclude = r->flags & VPMU_RULE_EXCLUDE;
 
 		if (!static_conditions(r) || !(r->kinds & (1u << k)))
 			continue;
-		if (r->space == VPMU_SPACE_X86_GP &&
-		    (u & r->umask_mask) != r->umask_match)
-			continue;
-		if (r->action == VPMU_DENY) {
-			deny_exc |= exclude;
-			deny_inc |= !exclude;
-		} else {
-			allow_exc |= exclude;
-			allow_inc |= !exclude;
-		}
+		for (w = 0; w < 4; w++)
+			any[r->action != VPMU_DENY][!!(r->flags & VPMU_RULE_EXCLUDE)][w] |=
+				sets[i].word[w];
 	}
-	if (deny_inc && !deny_exc)
-		return VPMU_DENY;
-	if (allow_inc && !allow_exc)
-		return VPMU_ALLOW;
-	return dflt;
+	for (w = 0; w < 4; w++) {
+		deny = any[0][0][w] & ~any[0][1][w];
+		allow = any[1][0][w] & ~any[1][1][w] & ~deny;
+		row->word[w] = dflt == VPMU_DENY ? allow : deny;
+	}
 }
 
 __u32 vpmu_key_form(const struct vpmu_rule *rules, __u32 n, __u8 dflt,
 		    __u32 *payload, __u8 *kinds, struct vpmu_index_bitmap *bm)
 {
-	struct vpmu_index_bitmap row[NR_KINDS], *set = NULL;
-	unsigned int k, u, size = 0, bits;
-	__u8 all_and = 0xff, all_or = 0, mask, match;
+	struct vpmu_index_bitmap row[NR_KINDS], sets[VPMU_MAX_SAME_KEY];
+	const struct vpmu_index_bitmap *set = NULL;
+	unsigned int k, b, size = 0;
+	__u8 mask = 0, match = 0;
 	__u32 i;
 
-	if (!n || (dflt != VPMU_DENY && dflt != VPMU_ALLOW))
+	if (!n || n > VPMU_MAX_SAME_KEY ||
+	    (dflt != VPMU_DENY && dflt != VPMU_ALLOW))
 		return VPMU_SLOT_RULES;
 	for (i = 0; i < n; i++)
 		if (static_conditions(&rules[i]) < 0)
 			return VPMU_SLOT_RULES;
 
+	for (i = 0; i < n; i++)
+		umask_set(&rules[i], &sets[i]);
+
 	/* Each kind's unit masks that do not get the default. */
-	memset(row, 0, sizeof(row));
 	*kinds = 0;
 	for (k = 0; k < NR_KINDS; k++) {
-		/* Only x86 GP events have unit masks: others decide alike for all. */
-		if (rules[0].space != VPMU_SPACE_X86_GP) {
-			if (verdict(rules, n, dflt, k, 0) != dflt)
-				memset(&row[k], 0xff, sizeof(row[k]));
-		} else {
-			for (u = 0; u < NR_UMASKS; u++)
-				if (verdict(rules, n, dflt, k, u) != dflt)
-					row[k].word[u / 64] |= 1ULL << (u % 64);
-		}
+		kind_row(rules, n, dflt, k, sets, &row[k]);
 		if (!memcmp(&row[k], &(struct vpmu_index_bitmap){ 0 },
 			    sizeof(row[k])))
 			continue;
@@ -104,18 +126,29 @@ __u32 vpmu_key_form(const struct vpmu_rule *rules, __u32 n, __u8 dflt,
 		return VPMU_SLOT_MASKED;
 	}
 
-	/* One masked entry: the set agrees on the bits of mask, and only those. */
-	for (u = 0; u < NR_UMASKS; u++) {
-		if (!(set->word[u / 64] >> (u % 64) & 1))
-			continue;
-		all_and &= u;
-		all_or |= u;
-		size++;
+	/*
+	 * One masked entry: the set agrees on the bits of mask, and only those,
+	 * and has every value on the others.  Bit b is constant over the set
+	 * when the set misses every unit mask with it, or every one without.
+	 */
+	for (b = 0; b < 8; b++) {
+		__u64 with = 0, without = 0;
+
+		for (i = 0; i < 4; i++) {
+			__u64 ones = b < 6 ? bit_pattern[b] :
+				     ((i >> (b - 6)) & 1 ? ~0ULL : 0);
+
+			with |= set->word[i] & ones;
+			without |= set->word[i] & ~ones;
+		}
+		if (!with || !without)
+			mask |= 1u << b;
+		if (with && !without)
+			match |= 1u << b;
 	}
-	mask = ~(all_and ^ all_or);
-	match = all_and & mask;
-	bits = __builtin_popcount(mask);
-	if (size == NR_UMASKS >> bits) {
+	for (i = 0; i < 4; i++)
+		size += __builtin_popcountll(set->word[i]);
+	if (size == NR_UMASKS >> __builtin_popcount(mask)) {
 		*payload = vpmu_slot_masked(*kinds, mask, match, !dflt);
 		return VPMU_SLOT_MASKED;
 	}
