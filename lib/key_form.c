@@ -27,7 +27,10 @@ static const __u64 bit_pattern[6] = {
 	0xff00ff00ff00ff00ULL, 0xffff0000ffff0000ULL, 0xffffffff00000000ULL,
 };
 
-/* 1: @r's selector and nesting conditions always hold, 0: never, -1: it depends. */
+/*
+ * 1: @r's selector and nesting conditions always hold, 0: never, -1: it
+ * depends on the query.
+ */
 static int static_conditions(const struct vpmu_rule *r)
 {
 	if (r->flags & (VPMU_RULE_NESTED_ONLY | VPMU_RULE_NOT_NESTED |
@@ -71,7 +74,7 @@ static void kind_row(const struct vpmu_rule *rules, __u32 n, __u8 dflt,
 	/* [action][exclude]: the unit masks some such rule applies to. */
 	__u64 any[2][2][4];
 	__u64 deny, allow;
-	__u32 i, w;
+	__u32 i, w, a, x;
 
 	memset(any, 0, sizeof(any));
 	for (i = 0; i < n; i++) {
@@ -79,9 +82,10 @@ static void kind_row(const struct vpmu_rule *rules, __u32 n, __u8 dflt,
 
 		if (!static_conditions(r) || !(r->kinds & (1u << k)))
 			continue;
+		a = r->action != VPMU_DENY;
+		x = !!(r->flags & VPMU_RULE_EXCLUDE);
 		for (w = 0; w < 4; w++)
-			any[r->action != VPMU_DENY][!!(r->flags & VPMU_RULE_EXCLUDE)][w] |=
-				sets[i].word[w];
+			any[a][x][w] |= sets[i].word[w];
 	}
 	for (w = 0; w < 4; w++) {
 		deny = any[0][0][w] & ~any[0][1][w];
