@@ -8,6 +8,14 @@
 #   make deb        vpmu-policyd_VERSION_amd64.deb and _arm64.deb with
 #                   debhelper, checked by lintian: build/deb/
 #   make kernel     build the patched Linux 7.3 test kernels (arm64, x86_64)
+#   make kernel-deb Debian packages of the patched kernel for a real host:
+#                   KCONFIG=/boot/config-... (default: the running
+#                   kernel's) + kernel/configs/vpmu-policy*.config, by
+#                   the kernel's bindeb-pkg, into KDEB_OUT (default
+#                   build/kernel-deb); ARCH=arm64 cross-builds;
+#                   KDEB_LOCALVERSION (default -vpmu); hours on 2 cores
+#   make kernel-deb-config  only the config stage of kernel-deb (seconds):
+#                   merge, olddefconfig, check every option survived
 #   make selftests  build the in-guest test binaries
 #   make check      run every test; ends with "N passed, N failed, N skipped"
 #   make demo       the main job: boot the arm64 kernel with vpmu-policyd and
@@ -45,6 +53,7 @@ HOST_ARCH := $(subst aarch64,arm64,$(shell uname -m))
 SHELL := /bin/bash
 
 .PHONY: all deps deps-daemon deps-deb bpf deb daemon-tests source kernel $(addprefix kernel-,$(ARCHES)) selftests \
+	kernel-deb kernel-deb-config \
 	$(addprefix libbpf-,$(ARCHES)) $(addprefix intree-,$(ARCHES)) \
 	$(addprefix selftests-,$(ARCHES)) $(addprefix daemon-,$(ARCHES)) \
 	daemon check stress fuzz-long demo bench bench-kernel install install-test-arm64 \
@@ -75,6 +84,15 @@ kernel: $(addprefix kernel-,$(ARCHES))
 $(addprefix kernel-,$(ARCHES)): kernel-%: deps
 	@mkdir -p $(O)
 	@dir=$$(scripts/build-kernel.sh $*) && ln -sfn "$$dir" $(O)/kernel-$*
+
+# Packages for a real host.  No `deps`: on a host only the kernel's own
+# build dependencies are needed (scripts/kernel-deb.sh names any missing).
+KCONFIG ?= $(if $(filter $(ARCH),$(HOST_ARCH)),$(wildcard /boot/config-$(shell uname -r)))
+KDEB_OUT ?= $(O)/kernel-deb
+KDEB_LOCALVERSION ?= -vpmu
+kernel-deb kernel-deb-config:
+	@scripts/kernel-deb.sh --arch $(ARCH) --config "$(KCONFIG)" --out "$(KDEB_OUT)" \
+		--localversion "$(KDEB_LOCALVERSION)" $(if $(filter %-config,$@),--config-only)
 
 selftests: $(addprefix selftests-,$(ARCHES))
 

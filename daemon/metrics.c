@@ -12,6 +12,7 @@
 struct dec {
 	char *tenant, *event;
 	uint64_t allowed, denied;
+	uint64_t would_deny;	/* audit mode: counted as allowed too */
 };
 
 struct vmcount {
@@ -72,7 +73,7 @@ static bool grow(void **arr, size_t *cap, size_t n, size_t size)
 
 int metrics_add_decisions(struct metrics *m, const char *tenant,
 			  const char *event, uint64_t allowed,
-			  uint64_t denied)
+			  uint64_t denied, uint64_t would_deny)
 {
 	struct dec *d;
 	size_t i;
@@ -82,6 +83,7 @@ int metrics_add_decisions(struct metrics *m, const char *tenant,
 		if (!strcmp(d->tenant, tenant) && !strcmp(d->event, event)) {
 			d->allowed += allowed;
 			d->denied += denied;
+			d->would_deny += would_deny;
 			return 0;
 		}
 	}
@@ -97,6 +99,7 @@ int metrics_add_decisions(struct metrics *m, const char *tenant,
 	}
 	d->allowed = allowed;
 	d->denied = denied;
+	d->would_deny = would_deny;
 	m->ndec++;
 	return 0;
 }
@@ -169,11 +172,11 @@ static void sample(FILE *f, const char *tenant, const char *event,
 static void print_decisions(const struct metrics *m, FILE *f)
 {
 	struct dec *d = NULL;
-	uint64_t oa = 0, od = 0;
+	uint64_t oa = 0, od = 0, ow = 0;
 	size_t i, rank = 0;
 	bool other = false;
 
-	fputs("# HELP vpmu_guest_decisions Counter programmings the policy decided, per tenant, event and verdict, summed over the VMs that exist now (the top events of each tenant; the rest as event \"other\").\n"
+	fputs("# HELP vpmu_guest_decisions Counter programmings the policy decided, per tenant, event and verdict, summed over the VMs that exist now (the top events of each tenant; the rest as event \"other\"; would-deny: denies of a policy in audit mode, which the guest counted).\n"
 	      "# TYPE vpmu_guest_decisions gauge\n",
 	      f);
 	if (m->ndec) {
@@ -191,9 +194,14 @@ static void print_decisions(const struct metrics *m, FILE *f)
 			rank++;
 			sample(f, d[i].tenant, d[i].event, "allowed", d[i].allowed);
 			sample(f, d[i].tenant, d[i].event, "denied", d[i].denied);
+			/* Only tenants in audit mode have any: no empty series. */
+			if (d[i].would_deny)
+				sample(f, d[i].tenant, d[i].event, "would-deny",
+				       d[i].would_deny);
 		} else {
 			oa += d[i].allowed;
 			od += d[i].denied;
+			ow += d[i].would_deny;
 			other = true;
 		}
 		if (!last)
@@ -202,8 +210,10 @@ static void print_decisions(const struct metrics *m, FILE *f)
 		if (other) {
 			sample(f, d[i].tenant, "other", "allowed", oa);
 			sample(f, d[i].tenant, "other", "denied", od);
+			if (ow)
+				sample(f, d[i].tenant, "other", "would-deny", ow);
 		}
-		oa = od = 0;
+		oa = od = ow = 0;
 		rank = 0;
 		other = false;
 	}
@@ -238,7 +248,7 @@ void metrics_print(const struct metrics *m, const struct metrics_daemon *dm,
 		"vpmu_ring_buffer_drops_total{ring=\"lifecycle\"} %llu\n",
 		(unsigned long long)dm->dropped_records,
 		(unsigned long long)dm->dropped_lifecycle);
-	fputs("# HELP vpmu_vms VMs per tenant and state (enforced, pending, host-default, degraded), as vpmuctl vms shows them.\n"
+	fputs("# HELP vpmu_vms VMs per tenant and state (enforced, audit, pending, host-default, degraded), as vpmuctl vms shows them.\n"
 	      "# TYPE vpmu_vms gauge\n",
 	      f);
 	for (i = 0; i < m->nvms; i++) {

@@ -32,10 +32,14 @@ struct metrics_daemon {
 
 struct metrics *metrics_new(unsigned int top_n);
 void metrics_free(struct metrics *m);
-/* Add one VM's decisions on @event for @tenant; -1 out of memory. */
+/*
+ * Add one VM's decisions on @event for @tenant (@would_deny: denies of a
+ * policy in audit mode, which the guest counted as allowed); -1 out of
+ * memory.
+ */
 int metrics_add_decisions(struct metrics *m, const char *tenant,
 			  const char *event, uint64_t allowed,
-			  uint64_t denied);
+			  uint64_t denied, uint64_t would_deny);
 /* Count one VM of @tenant in @state; -1 out of memory. */
 int metrics_add_vm(struct metrics *m, const char *tenant, const char *state);
 /* The whole exposition. */

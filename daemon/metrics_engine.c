@@ -105,7 +105,7 @@ static int add_decisions(const struct engine *e, int target,
 		vm_tenant_label(e, &pol, classified, tenant, sizeof(tenant));
 		event_label(target, &k, event, sizeof(event));
 		if (metrics_add_decisions(m, tenant, event, v.allowed,
-					  v.denied))
+					  v.denied, v.would_deny))
 			return -ENOMEM;
 	}
 	return 0;

@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "esc.h"
+#include "presets.h"
 #include "suggest.h"
+#include "suggest_preset.h"
 
-/* One "allow" entry, as JSON text; sorted and deduplicated. */
+/* "allow" or "deny" entries, as JSON text; sorted and deduplicated. */
 struct entry_list {
 	char **s;
 	size_t n;
@@ -131,57 +133,139 @@ static void print_match(FILE *f, const struct suggest_in *in)
 	fprintf(f, "%s,\n", in->t->nclauses > 1 ? "\t]" : "");
 }
 
+/* Sort @l and drop repeats (a name can stand for several encodings seen). */
+static void sort_unique(struct entry_list *l)
+{
+	size_t i, out;
+
+	if (l->n)
+		qsort(l->s, l->n, sizeof(*l->s), cmp_str);
+	for (i = out = 0; i < l->n; i++) {
+		if (out && !strcmp(l->s[i], l->s[out - 1])) {
+			free(l->s[i]);
+			continue;
+		}
+		l->s[out++] = l->s[i];
+	}
+	l->n = out;
+}
+
+static bool add_text(void *arg, const char *text)
+{
+	return add(arg, text);
+}
+
+static void free_list(struct entry_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->s[i]);
+	free(l->s);
+}
+
+static void print_list(FILE *f, const char *key, const struct entry_list *l)
+{
+	size_t i;
+
+	fprintf(f, "\t\"%s\": [", key);
+	for (i = 0; i < l->n; i++)
+		fprintf(f, "%s\n\t\t%s", i ? "," : "", l->s[i]);
+	fprintf(f, "%s]", l->n ? "\n\t" : " ");
+}
+
+/*
+ * The preset part of the comment: which preset the file has and why,
+ * and what it allows that was not seen; or a preset the operator could
+ * choose instead of the list, and what that would add.
+ */
+static void print_preset_note(FILE *f, const struct suggest_seen *s, int preset,
+			      bool kept, bool denies, size_t nallow)
+{
+	int covering = suggest_preset_covering(s);
+	size_t n;
+
+	if (kept) {
+		n = suggest_preset_unseen(s, preset);
+		fprintf(f, "; preset %s kept from the tenant's file: it has %zu event%s the VMs did not program (vpmuctl presets lists them)",
+			vpmu_preset_name(preset), n, n == 1 ? "" : "s");
+		if (denies)
+			fprintf(f, ", and deny keeps out those the file takes away");
+		if (covering != VPMU_PRESET_NONE && covering < preset)
+			fprintf(f, "; preset %s would cover the events seen",
+				vpmu_preset_name(covering));
+		return;
+	}
+	if (preset != VPMU_PRESET_NONE)
+		fprintf(f, "; preset %s folded in: the VMs programmed every one of its events",
+			vpmu_preset_name(preset));
+	if (!nallow || covering <= preset)
+		return;
+	n = suggest_preset_unseen(s, covering);
+	fprintf(f, "; preset %s would cover them all and allow %zu more event%s (vpmuctl presets lists them)",
+		vpmu_preset_name(covering), n, n == 1 ? "" : "s");
+}
+
 int suggest_print(FILE *f, const struct suggest_in *in)
 {
-	struct entry_list l = { 0 };
+	struct entry_list allow = { 0 }, deny = { 0 };
+	struct suggest_event *ev;
+	struct suggest_seen s = { .target = in->target };
 	char buf[128], skipped[64] = "";
-	size_t i, out;
+	int preset = in->t ? in->t->preset : VPMU_PRESET_NONE;
+	bool kept = preset != VPMU_PRESET_NONE;
+	size_t i;
 	int ret = -1;
 
+	ev = calloc(in->n + 1, sizeof(*ev));
+	if (!ev)
+		return -1;
 	for (i = 0; i < in->n; i++) {
-		if (left_out(in, &in->ev[i])) {
+		if (left_out(in, &in->ev[i]))
 			snprintf(skipped, sizeof(skipped), "0x%x",
 				 in->ev[i].event);
+		else
+			ev[s.n++] = in->ev[i];
+	}
+	s.ev = ev;
+	if (!kept)
+		preset = suggest_preset_all_seen(&s);
+	for (i = 0; i < s.n; i++) {
+		if (preset != VPMU_PRESET_NONE &&
+		    suggest_preset_covers(&s, preset, &ev[i]))
 			continue;
-		}
-		entry_text(in, &in->ev[i], buf, sizeof(buf));
-		if (!add(&l, buf))
+		entry_text(in, &ev[i], buf, sizeof(buf));
+		if (!add(&allow, buf))
 			goto out;
 	}
-	/* Sorted, one entry per name (a name can stand for several seen). */
-	if (l.n)
-		qsort(l.s, l.n, sizeof(*l.s), cmp_str);
-	for (i = out = 0; i < l.n; i++) {
-		if (out && !strcmp(l.s[i], l.s[out - 1])) {
-			free(l.s[i]);
-			continue;
-		}
-		l.s[out++] = l.s[i];
-	}
-	l.n = out;
+	if (kept && !suggest_preset_denies(&s, preset, in->t, add_text, &deny))
+		goto out;
+	sort_unique(&allow);
+	sort_unique(&deny);
 
 	fprintf(f, "{\n\t\"tenant\": \"%s\",\n", in->name);
-	fprintf(f, "\t\"comment\": \"suggested by vpmuctl suggest from the audit counts of %u VM%s: the events they programmed%s%s%s\",\n",
+	fprintf(f, "\t\"comment\": \"suggested by vpmuctl suggest from the audit counts of %u VM%s: the events they programmed%s%s%s",
 		in->vms, in->vms == 1 ? "" : "s",
 		skipped[0] ? "; left out " : "", skipped,
 		skipped[0] ? ", KVM's reset value of counters the guest never programmed" : "");
-	/*
-	 * TODO: presets ("preset": "architectural" | "standard" | "enhanced",
-	 * not on main yet): name the smallest preset that covers some of
-	 * the events seen and leave those out of "allow", without allowing
-	 * more than it must (say which events the preset adds).
-	 */
+	print_preset_note(f, &s, preset, kept, deny.n, allow.n);
+	fprintf(f, "\",\n");
 	if (in->t && in->t->priority)
 		fprintf(f, "\t\"priority\": %lld,\n", in->t->priority);
 	print_match(f, in);
-	fprintf(f, "\t\"mode\": \"enforce\",\n\t\"default\": \"deny\",\n\t\"allow\": [");
-	for (i = 0; i < l.n; i++)
-		fprintf(f, "%s\n\t\t%s", i ? "," : "", l.s[i]);
-	fprintf(f, "%s]\n}\n", l.n ? "\n\t" : " ");
-	ret = (int)l.n;
+	fprintf(f, "\t\"mode\": \"enforce\",\n\t\"default\": \"deny\",\n");
+	if (preset != VPMU_PRESET_NONE)
+		fprintf(f, "\t\"preset\": \"%s\",\n", vpmu_preset_name(preset));
+	print_list(f, "allow", &allow);
+	if (deny.n) {
+		fprintf(f, ",\n");
+		print_list(f, "deny", &deny);
+	}
+	fprintf(f, "\n}\n");
+	ret = (int)(allow.n + deny.n);
 out:
-	for (i = 0; i < l.n; i++)
-		free(l.s[i]);
-	free(l.s);
+	free_list(&allow);
+	free_list(&deny);
+	free(ev);
 	return ret;
 }

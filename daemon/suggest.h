@@ -46,7 +46,20 @@ struct suggest_in {
  * Print the tenant file to @f: "default": "deny", "mode": "enforce" and
  * an "allow" list of @in's events, by name where the event table names
  * the encoding seen (one name per event, sorted), else by number.
- * Returns the number of allow entries, or -1 if out of memory.
+ *
+ * Presets, so that the file allows nothing the VMs did not program
+ * without saying so in its comment:
+ *  - the tenant's file names a preset: the suggestion keeps it (the
+ *    operator chose that tier), lists in "allow" only the events seen
+ *    that it does not cover, and in "deny" the preset's events that the
+ *    file takes away and the VMs did not program; the comment says how
+ *    many of the preset's events were not seen, and a smaller preset
+ *    that would cover the events seen;
+ *  - otherwise a preset is folded in only if the VMs programmed every one
+ *    of its events (the largest such preset), so that it adds nothing;
+ *    the comment names the smallest preset that would cover all the
+ *    events seen and how many more it would allow, as an option.
+ * Returns the number of allow and deny entries, or -1 if out of memory.
  */
 int suggest_print(FILE *f, const struct suggest_in *in);
 

@@ -2,20 +2,25 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build one test kernel (x86_64 or arm64) from Linux 7.3 + kernel/series +
-# kernel/configs/{common,ARCH}.config, and print the directory that holds
-# the result:
+# kernel/configs/{vpmu-policy,vpmu-policy-ARCH,common,ARCH}.config, the
+# way `make kernel-deb` builds one from a distribution's config: with the
+# kernel's `make bindeb-pkg`.  The kernel and modules every test boots
+# are the ones in that package.  Prints the directory that holds:
 #
-#   Image | bzImage   the kernel
+#   deb/              the packages (linux-image-RELEASE_VERSION_ARCH.deb,
+#                     linux-libc-dev), as scripts/kernel-deb.sh makes them
+#   Image | bzImage   the kernel, from the linux-image package
 #   vmlinux           symbols and BTF (debug info stripped)
 #   config            the final .config
-#   modules/          modules_install output (x86_64 KVM is modular)
+#   modules/          the package's modules (x86_64 KVM is modular)
 #   headers/          headers_install output (UAPI headers for tests)
 #   release           `uname -r` of the kernel
 #
 # The result is cached in $VPMU_CACHE/kernels/ARCH-HASH, where HASH covers
 # the source's origin, every patch in kernel/series that changes the kernel
 # (not the ones touching only tools/testing or Documentation), the config fragments,
-# this script and the compiler version, so an unchanged tree never
+# this script and its helpers, the compiler, pahole and dpkg-dev versions,
+# so an unchanged tree never
 # rebuilds.  Object directories are kept per arch so a changed patch only
 # rebuilds what it touches.
 #
@@ -25,16 +30,17 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 . "$here/lib.sh"
+. "$here/kbuild-lib.sh"
 
 arch=${1:?usage: build-kernel.sh x86_64|arm64}
-case $arch in
-x86_64)	karch=x86; cross=; image=arch/x86/boot/bzImage ;;
-arm64)	karch=arm64; cross=aarch64-linux-gnu-; image=arch/arm64/boot/Image ;;
-*)	die "unknown arch '$arch' (x86_64 or arm64)" ;;
-esac
+kbuild_arch "$arch"
+klabel=$arch
 
-series_dir=$top/kernel
-fragments=("$top/kernel/configs/common.config" "$top/kernel/configs/$arch.config")
+# What make kernel-deb adds to a distribution's config, then what the
+# tests need.
+fragments=("$top/kernel/configs/vpmu-policy.config"
+	   "$top/kernel/configs/vpmu-policy-$arch.config"
+	   "$top/kernel/configs/common.config" "$top/kernel/configs/$arch.config")
 
 # The patches named in kernel/series, in order (blank lines and # comments
 # are skipped).
@@ -50,17 +56,8 @@ limit=${VPMU_SERIES_LIMIT:-}
 if [[ -n $limit ]]; then
 	patches=("${patches[@]:0:limit}")
 fi
-# Patches that touch only tools/testing/ and Documentation/ (selftests,
-# docs) do not change the kernel: leave them out of the build and of its
-# cache key, so editing a selftest does not rebuild the kernels.
-kernel_patches=()
-for p in "${patches[@]}"; do
-	if grep '^diff --git a/' "$p" | awk '{ print $3 }' |
-		grep -qvE '^a/(tools/testing|Documentation)/'; then
-		kernel_patches+=("$p")
-	fi
-done
-patches=("${kernel_patches[@]}")
+kernel_only "${patches[@]}"
+patches=("${KPATCHES[@]}")
 
 tree=$("$here/linux-source.sh")
 
@@ -70,7 +67,8 @@ input_hash()
 		cat "$tree/.vpmu-origin"
 		"${cross}gcc" --version | head -1
 		pahole --version
-		cat "$0" "${fragments[@]}"
+		dpkg-buildpackage --version | head -1
+		cat "$0" "$here/kbuild-lib.sh" "$here/check-kconfig.sh" "${fragments[@]}"
 		for p in "${patches[@]}"; do
 			echo "patch $(basename "$p")"
 			cat "$p"
@@ -92,48 +90,6 @@ flock 9	# the source tree is shared by both arches
 
 # Put the source tree at pristine + series.  Only files that differ are
 # rewritten, so their mtimes (and so make's rebuild set) stay minimal.
-kmake()
-{
-	make -C "$tree" O="$obj" ARCH="$karch" CROSS_COMPILE="$cross" "$@"
-}
-
-# Every option a fragment sets must survive olddefconfig: a silently
-# dropped option (an unmet dependency) would make tests lie.
-check_config()
-{
-	local frag line sym val got bad=0
-	for frag in "${fragments[@]}"; do
-		while read -r line; do
-			[[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]] || continue
-			sym=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
-			got=$(grep -E "^$sym=" "$obj/.config" | cut -d= -f2- || true)
-			if [[ $got != "$val" ]]; then
-				echo "error: $(basename "$frag"): $sym=$val requested, .config has '${got:-unset}'" >&2
-				bad=1
-			fi
-		done <"$frag"
-	done
-	return $bad
-}
-
-# Run a long make, printing a progress line every 30 seconds instead of
-# thousands of lines of build output (kept in the log).
-make_with_progress()
-{
-	local log=$1 start=$SECONDS next=$((SECONDS + 30)) pid n
-	shift
-	kmake "$@" >"$log" 2>&1 &
-	pid=$!
-	while kill -0 $pid 2>/dev/null; do
-		sleep 2
-		((SECONDS >= next)) || continue
-		next=$((next + 30))
-		n=$(grep -cE '^  (CC|AS|LD|AR|BTF)' "$log" || true)
-		info "[$arch] $((SECONDS - start))s: $n build steps, now: $(grep -E '^  (CC|AS|LD|AR|BTF)' "$log" | tail -1 | sed 's/^ *//')"
-	done
-	wait $pid || { tail -40 "$log" >&2; die "$arch kernel build failed; full log: $log"; }
-}
-
 apply_series "$tree" "${patches[@]}"
 obj=$VPMU_CACHE/obj/$arch
 # The pristine kernel (VPMU_SERIES_LIMIT=0, for make bench-kernel) keeps
@@ -146,25 +102,39 @@ step "configuring the $arch kernel (tinyconfig + ${fragments[*]##*/})"
 kmake tinyconfig >"$log" 2>&1
 (cd "$obj" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${fragments[@]}") >>"$log" 2>&1
 kmake olddefconfig >>"$log" 2>&1
-if ! check_config; then
+# Every option a fragment sets must survive olddefconfig: a silently
+# dropped option (an unmet dependency) would make tests lie.
+if ! "$here/check-kconfig.sh" "$obj/.config" "${fragments[@]}"; then
 	[[ -n $limit ]] || die "the $arch config lost options; see above"
 	info "(first $limit patches only: options added later are expected to be missing)"
 fi
 
-step "building the $arch kernel (log: $log)"
-targets=("$(basename "$image")")
-grep -q '^CONFIG_MODULES=y' "$obj/.config" && targets+=(modules)
-make_with_progress "$log.make" -j"$(nproc)" "${targets[@]}"
+step "building the $arch kernel and its packages with bindeb-pkg (log: $log)"
+rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+bindeb_pkg "$out.tmp/deb" "$log.make" 0
 cat "$log.make" >>"$log" && rm -f "$log.make"
 
-step "collecting the $arch kernel into $out"
-rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-cp "$obj/$image" "$out.tmp/"
-cp "$obj/.config" "$out.tmp/config"
+step "collecting the $arch kernel from its package into $out"
+release=$(kmake -s kernelrelease)
+echo "$release" >"$out.tmp/release"
+deb=$(ls "$out.tmp"/deb/linux-image-"$release"_*.deb)
+dpkg-deb -x "$deb" "$out.tmp/pkg"
+vmlinuz=$out.tmp/pkg/boot/vmlinuz-$release
+# arm64 packages Image.gz (its KBUILD_IMAGE), x86 bzImage.
+if [[ $karch == arm64 ]]; then
+	gzip -dc "$vmlinuz" >"$out.tmp/Image"
+else
+	cp "$vmlinuz" "$out.tmp/bzImage"
+fi
+cmp -s "$out.tmp/$(basename "$kimage")" "$obj/$kimage" ||
+	die "the kernel in $(basename "$deb") is not the one just built ($obj/$kimage)"
+cp "$out.tmp/pkg/boot/config-$release" "$out.tmp/config"
+mkdir -p "$out.tmp/modules/lib"
+mods=$(find "$out.tmp/pkg" -path "*/modules/$release" -type d)
+[[ -n $mods ]] || die "$(basename "$deb") has no modules directory for $release"
+mv "$(dirname "$mods")" "$out.tmp/modules/lib/modules"
+rm -rf "$out.tmp/pkg"
 "${cross}strip" --strip-debug -o "$out.tmp/vmlinux" "$obj/vmlinux"
-kmake -s kernelrelease >"$out.tmp/release"
-kmake -s INSTALL_MOD_PATH="$out.tmp/modules" INSTALL_MOD_STRIP=1 modules_install >>"$log" 2>&1
-mkdir -p "$out.tmp/modules"
 kmake -s INSTALL_HDR_PATH="$out.tmp/headers" headers_install >>"$log" 2>&1
 touch "$out.tmp/.done"
 rm -rf "$out" && mv "$out.tmp" "$out"

@@ -5,7 +5,8 @@
 # guest's PMU counts with and without the VMM's static event filter and
 # under the BPF engine per tenant cgroup; then vpmu-policyd with two
 # tenant policies, a VM in each, vpmuctl and bpftool views of the
-# decisions, and a policy edit applied to a running VM.  Run through
+# decisions and metrics, a policy edit applied to a running VM, and a
+# tenant tried in audit mode, its suggested file, then enforced.  Run through
 # `make demo`, which builds what it needs.
 set -euo pipefail
 

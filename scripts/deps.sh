@@ -41,6 +41,10 @@ BOOKWORM_PKGS=(
 	mmdebstrap qemu-user-static
 	libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 libcap2:arm64
 	"${DAEMON_BOOKWORM_PKGS[@]}" "${DEB_BOOKWORM_PKGS[@]}"
+	# The kernel's bindeb-pkg (the test kernels, make kernel-deb): its
+	# declared build dependencies beyond the above (debhelper is in
+	# DEB_BOOKWORM_PKGS).
+	libdw-dev
 )
 # Packages that must come from bookworm-backports.
 BACKPORTS_PKGS=(

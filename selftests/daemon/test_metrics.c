@@ -58,10 +58,10 @@ static const char head[] =
 	"# TYPE vpmu_ring_buffer_drops_total counter\n"
 	"vpmu_ring_buffer_drops_total{ring=\"decisions\"} 4\n"
 	"vpmu_ring_buffer_drops_total{ring=\"lifecycle\"} 5\n"
-	"# HELP vpmu_vms VMs per tenant and state (enforced, pending, host-default, degraded), as vpmuctl vms shows them.\n"
+	"# HELP vpmu_vms VMs per tenant and state (enforced, audit, pending, host-default, degraded), as vpmuctl vms shows them.\n"
 	"# TYPE vpmu_vms gauge\n";
 static const char dec_head[] =
-	"# HELP vpmu_guest_decisions Counter programmings the policy decided, per tenant, event and verdict, summed over the VMs that exist now (the top events of each tenant; the rest as event \"other\").\n"
+	"# HELP vpmu_guest_decisions Counter programmings the policy decided, per tenant, event and verdict, summed over the VMs that exist now (the top events of each tenant; the rest as event \"other\"; would-deny: denies of a policy in audit mode, which the guest counted).\n"
 	"# TYPE vpmu_guest_decisions gauge\n";
 
 static const struct metrics_daemon dm = {
@@ -82,14 +82,14 @@ static char *test_text(void)
 	err |= metrics_add_vm(m, "a", "enforced");
 	err |= metrics_add_vm(m, "a", "degraded");
 	/* Two VMs of a: summed per event. */
-	err |= metrics_add_decisions(m, "a", "INST_RETIRED", 10, 0);
-	err |= metrics_add_decisions(m, "a", "CPU_CYCLES", 1, 5);
-	err |= metrics_add_decisions(m, "a", "INST_RETIRED", 2, 1);
+	err |= metrics_add_decisions(m, "a", "INST_RETIRED", 10, 0, 0);
+	err |= metrics_add_decisions(m, "a", "CPU_CYCLES", 1, 5, 0);
+	err |= metrics_add_decisions(m, "a", "INST_RETIRED", 2, 1, 0);
 	/* Past the top 2: summed with a guest's own "other"-named row. */
-	err |= metrics_add_decisions(m, "a", "0x4", 0, 1);
-	err |= metrics_add_decisions(m, "a", "SW_INCR", 1, 1);
+	err |= metrics_add_decisions(m, "a", "0x4", 0, 1, 0);
+	err |= metrics_add_decisions(m, "a", "SW_INCR", 1, 1, 0);
 	/* Label values escaped: backslash, quote, newline. */
-	err |= metrics_add_decisions(m, "b\"x\\y\nz", "INST_RETIRED", 3, 3);
+	err |= metrics_add_decisions(m, "b\"x\\y\nz", "INST_RETIRED", 3, 3, 0);
 	tap_check(!err, "samples added");
 	got = render(m, &dm);
 	snprintf(want, sizeof(want), "%s%s%s%s", head,
@@ -121,8 +121,8 @@ static char *test_text(void)
 
 	/* A row named "other" within the top N still goes to "other". */
 	m = metrics_new(2);
-	metrics_add_decisions(m, "a", "INST_RETIRED", 10, 0);
-	metrics_add_decisions(m, "a", "other", 1, 5);
+	metrics_add_decisions(m, "a", "INST_RETIRED", 10, 0, 0);
+	metrics_add_decisions(m, "a", "other", 1, 5, 0);
 	got = render(m, &dm);
 	snprintf(want, sizeof(want), "%s%s%s", head, dec_head,
 		 "vpmu_guest_decisions{tenant=\"a\",event=\"INST_RETIRED\",verdict=\"allowed\"} 10\n"
@@ -135,11 +135,26 @@ static char *test_text(void)
 	free(got);
 	metrics_free(m);
 
+	/* Audit mode: would-deny, a series only where there is any. */
+	m = metrics_new(2);
+	metrics_add_decisions(m, "w", "INST_RETIRED", 2, 0, 2);
+	metrics_add_decisions(m, "w", "INST_RETIRED", 3, 0, 1);
+	got = render(m, &dm);
+	snprintf(want, sizeof(want), "%s%s%s", head, dec_head,
+		 "vpmu_guest_decisions{tenant=\"w\",event=\"INST_RETIRED\",verdict=\"allowed\"} 5\n"
+		 "vpmu_guest_decisions{tenant=\"w\",event=\"INST_RETIRED\",verdict=\"denied\"} 0\n"
+		 "vpmu_guest_decisions{tenant=\"w\",event=\"INST_RETIRED\",verdict=\"would-deny\"} 3\n");
+	if (!tap_check(!strcmp(got, want),
+		       "a tenant in audit mode has its would-deny counts, summed over VMs"))
+		tap_diag("got:\n%s", got);
+	free(got);
+	metrics_free(m);
+
 	m = metrics_new(2);
 	metrics_add_vm(m, "a", "enforced");
-	metrics_add_decisions(m, "a", "INST_RETIRED", 10, 0);
-	metrics_add_decisions(m, "a", "CPU_CYCLES", 1, 5);
-	metrics_add_decisions(m, "a", "0x4", 0, 1);
+	metrics_add_decisions(m, "a", "INST_RETIRED", 10, 0, 0);
+	metrics_add_decisions(m, "a", "CPU_CYCLES", 1, 5, 0);
+	metrics_add_decisions(m, "a", "0x4", 0, 1, 0);
 	got = render(m, &dm);
 	metrics_free(m);
 	return got;
@@ -290,7 +305,7 @@ int main(void)
 {
 	char *text;
 
-	tap_plan(4 + 2 + 5 + 4);
+	tap_plan(4 + 2 + 5 + 4 + 1);
 	if (!mkdtemp(dir))
 		tap_bail("mkdtemp: %s", strerror(errno));
 	text = test_text();

@@ -7,8 +7,10 @@
  * its own tenant_parse()), keep the tenant's name, match clauses and
  * priority, and allow every encoding the VMs programmed and nothing
  * else it could avoid: each seen event is decided ALLOW by the engine's
- * semantics (explain.c), events not seen are denied.  One output is
- * compared whole, so that a change of format shows here.
+ * semantics (explain.c), events not seen are denied, but for a preset
+ * (the tenant's, kept, less what its file takes away; or one folded in
+ * because every event of it was seen).  Outputs are compared whole, so
+ * that a change of format shows here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 
 #include "explain.h"
 #include "policy.h"
+#include "presets.h"
 #include "suggest.h"
 #include "vm_status.h"
 #include "../lib/tap.h"
@@ -100,7 +103,7 @@ static void test_arm64_exact(void)
 	static const char want[] =
 		"{\n"
 		"\t\"tenant\": \"a\",\n"
-		"\t\"comment\": \"suggested by vpmuctl suggest from the audit counts of 1 VM: the events they programmed; left out 0xc0de, KVM's reset value of counters the guest never programmed\",\n"
+		"\t\"comment\": \"suggested by vpmuctl suggest from the audit counts of 1 VM: the events they programmed; left out 0xc0de, KVM's reset value of counters the guest never programmed; preset architectural would cover them all and allow 5 more events (vpmuctl presets lists them)\",\n"
 		"\t\"match\": { \"slice\": \"tenant-a.slice\" },\n"
 		"\t\"mode\": \"enforce\",\n"
 		"\t\"default\": \"deny\",\n"
@@ -192,6 +195,191 @@ static void test_x86(void)
 	free(text);
 }
 
+/* The suggestion for @in from @orig's file, compared whole and compiled. */
+static struct tenant *suggest_from(struct suggest_in *in, const char *file,
+				   const char *orig_text, const char *want,
+				   const char *what, struct tenant **orig)
+{
+	struct tenant *t;
+	char *text;
+	int n;
+
+	*orig = parse(file, orig_text, in->target);
+	in->t = *orig;
+	text = *orig ? run(in, &n) : strdup("");
+	if (!tap_check(*orig && !strcmp(text, want), "%s: the whole file", what))
+		tap_diag("got:\n%s", text);
+	t = parse(file, text, in->target);
+	free(text);
+	return t;
+}
+
+/*
+ * 3 checks: arm64, the file names a preset: kept; "allow" only what it
+ * does not cover (a seen event the file denied included); "deny" what
+ * the file takes away from it that was not seen.
+ */
+static void test_arm64_preset_kept(void)
+{
+	static const struct suggest_event ev[] = {
+		{ VPMU_SPACE_ARM64, 0x11 }, { VPMU_SPACE_ARM64, 0x08 },
+		{ VPMU_SPACE_ARM64, 0x10 }, { VPMU_SPACE_ARM64, 0x33 },
+		{ VPMU_SPACE_ARM64, 0x50 }, { VPMU_SPACE_ARM64, 0xc0de },
+	};
+	static const char want[] =
+		"{\n"
+		"\t\"tenant\": \"p\",\n"
+		"\t\"comment\": \"suggested by vpmuctl suggest from the audit counts of 2 VMs: the events they programmed; left out 0xc0de, KVM's reset value of counters the guest never programmed; preset architectural kept from the tenant's file: it has 4 events the VMs did not program (vpmuctl presets lists them), and deny keeps out those the file takes away\",\n"
+		"\t\"match\": { \"slice\": \"tenant-p.slice\" },\n"
+		"\t\"mode\": \"enforce\",\n"
+		"\t\"default\": \"deny\",\n"
+		"\t\"preset\": \"architectural\",\n"
+		"\t\"allow\": [\n"
+		"\t\t\"0x50\",\n"
+		"\t\t\"LL_CACHE_MISS\"\n"
+		"\t],\n"
+		"\t\"deny\": [\n"
+		"\t\t\"PC_WRITE_RETIRED\"\n"
+		"\t]\n"
+		"}\n";
+	struct suggest_in in = { .name = "p", .target = VPMU_TARGET_ARM64,
+				 .ev = ev, .n = ARRAY_SIZE(ev), .vms = 2 };
+	struct tenant *orig, *t;
+	bool all = true;
+	size_t i;
+
+	t = suggest_from(&in, "t/p.json",
+			 "{\"match\": {\"slice\": \"tenant-p.slice\"}, \"mode\": \"audit\",\n"
+			 " \"preset\": \"architectural\", \"allow\": [\"L1D_CACHE\"],\n"
+			 " \"deny\": [\"BR_MIS_PRED\", \"PC_WRITE_RETIRED\"]}",
+			 want, "arm64 preset kept", &orig);
+	for (i = 0; t && i + 1 < ARRAY_SIZE(ev); i++)
+		all &= verdict(t, ev[i].space, ev[i].event, 0, 0) == VPMU_ALLOW;
+	tap_check(t && t->preset == VPMU_PRESET_ARCHITECTURAL && all,
+		  "arm64 preset kept: every event seen allowed, BR_MIS_PRED too (the file denied it)");
+	tap_check(t && verdict(t, VPMU_SPACE_ARM64, 0x0c, 0, 0) == VPMU_DENY &&
+			  verdict(t, VPMU_SPACE_ARM64, 0x04, 0, 0) == VPMU_DENY &&
+			  verdict(t, VPMU_SPACE_ARM64, 0x4004, 0, 0) == VPMU_ALLOW &&
+			  verdict(t, VPMU_SPACE_ARM64, 0x12, 0, 0) == VPMU_DENY &&
+			  verdict(t, VPMU_SPACE_ARM64, 0xc0de, 0, 0) == VPMU_DENY,
+		  "arm64 preset kept: PC_WRITE_RETIRED stays denied, L1D_CACHE (allowed, not seen) denied, CNT_CYCLES allowed by the preset");
+	tenant_free(t);
+	tenant_free(orig);
+}
+
+/*
+ * 3 checks: arm64, no preset in the file: one is folded in only when
+ * every event of it was seen; the next is offered in the comment.
+ */
+static void test_arm64_fold(void)
+{
+	static const struct suggest_event ev[] = {
+		{ VPMU_SPACE_ARM64, 0x11 }, { VPMU_SPACE_ARM64, 0x08 },
+		{ VPMU_SPACE_ARM64, 0x4004 }, { VPMU_SPACE_ARM64, 0x21 },
+		{ VPMU_SPACE_ARM64, 0x0c }, { VPMU_SPACE_ARM64, 0x10 },
+		{ VPMU_SPACE_ARM64, 0x22 }, { VPMU_SPACE_ARM64, 0x04 },
+	};
+	static const char want[] =
+		"{\n"
+		"\t\"tenant\": \"f\",\n"
+		"\t\"comment\": \"suggested by vpmuctl suggest from the audit counts of 1 VM: the events they programmed; preset architectural folded in: the VMs programmed every one of its events; preset standard would cover them all and allow 54 more events (vpmuctl presets lists them)\",\n"
+		"\t\"match\": { \"slice\": \"tenant-f.slice\" },\n"
+		"\t\"mode\": \"enforce\",\n"
+		"\t\"default\": \"deny\",\n"
+		"\t\"preset\": \"architectural\",\n"
+		"\t\"allow\": [\n"
+		"\t\t\"L1D_CACHE\"\n"
+		"\t]\n"
+		"}\n";
+	struct suggest_in in = { .name = "f", .target = VPMU_TARGET_ARM64,
+				 .ev = ev, .n = ARRAY_SIZE(ev), .vms = 1 };
+	struct tenant *orig, *t;
+	bool all = true;
+	size_t i;
+
+	t = suggest_from(&in, "t/f.json",
+			 "{\"match\": {\"slice\": \"tenant-f.slice\"}, \"mode\": \"audit\"}",
+			 want, "arm64 fold", &orig);
+	for (i = 0; t && i < ARRAY_SIZE(ev); i++)
+		all &= verdict(t, ev[i].space, ev[i].event, 0, 0) == VPMU_ALLOW;
+	tap_check(t && t->preset == VPMU_PRESET_ARCHITECTURAL && all &&
+			  verdict(t, VPMU_SPACE_ARM64, 0x03, 0, 0) == VPMU_DENY &&
+			  verdict(t, VPMU_SPACE_ARM64, 0x00, 0, 0) == VPMU_DENY,
+		  "arm64 fold: the 8 events seen allowed, others of standard denied");
+	/* Architectural less CPU_CYCLES: nothing folded, it is offered. */
+	in.ev = ev + 1;
+	in.n -= 2;
+	tenant_free(t);
+	tenant_free(orig);
+	t = suggest_from(&in, "t/f.json", "{}",
+			 "{\n\t\"tenant\": \"f\",\n"
+			 "\t\"comment\": \"suggested by vpmuctl suggest from the audit counts of 1 VM: the events they programmed; preset architectural would cover them all and allow 1 more event (vpmuctl presets lists them)\",\n"
+			 "\t\"mode\": \"enforce\",\n\t\"default\": \"deny\",\n\t\"allow\": [\n"
+			 "\t\t\"BR_MIS_PRED\",\n\t\t\"BR_MIS_PRED_RETIRED\",\n\t\t\"BR_RETIRED\",\n"
+			 "\t\t\"CNT_CYCLES\",\n\t\t\"INST_RETIRED\",\n\t\t\"PC_WRITE_RETIRED\"\n\t]\n}\n",
+			 "arm64, one event of architectural missing: no preset, offered", &orig);
+	tenant_free(t);
+	tenant_free(orig);
+}
+
+/*
+ * 3 checks: x86-intel, a file with "enhanced" that takes events away by
+ * a deny of a whole select, a deny and an allow exclude of one unit mask,
+ * and a fixed counter; the deny list in exact forms.
+ */
+static void test_x86_preset_kept(void)
+{
+	static const struct suggest_event ev[] = {
+		{ VPMU_SPACE_X86_GP, 0xc0, 0x00 }, { VPMU_SPACE_X86_FIXED, 0 },
+		{ VPMU_SPACE_X86_GP, 0x24, 0x01 }, { VPMU_SPACE_X86_GP, 0xc4, 0x00 },
+	};
+	static const char want[] =
+		"{\n"
+		"\t\"tenant\": \"x\",\n"
+		"\t\"comment\": \"suggested by vpmuctl suggest from the audit counts of 1 VM: the events they programmed; preset enhanced kept from the tenant's file: it has 52 events the VMs did not program (vpmuctl presets lists them), and deny keeps out those the file takes away; preset standard would cover the events seen\",\n"
+		"\t\"match\": { \"unit\": \"x.service\" },\n"
+		"\t\"mode\": \"enforce\",\n"
+		"\t\"default\": \"deny\",\n"
+		"\t\"preset\": \"enhanced\",\n"
+		"\t\"allow\": [ ],\n"
+		"\t\"deny\": [\n"
+		"\t\t{ \"fixed\": 2 },\n"
+		"\t\t{ \"select\": \"0x24\" },\n"
+		"\t\t{ \"select\": \"0x24\", \"umask\": \"0x01\", \"exclude\": true },\n"
+		"\t\t{ \"select\": \"0xc4\", \"umask\": \"0x20\" },\n"
+		"\t\t{ \"select\": \"0xd1\", \"umask\": \"0x02\" }\n"
+		"\t]\n"
+		"}\n";
+	struct suggest_in in = { .name = "x", .target = VPMU_TARGET_X86_INTEL,
+				 .ev = ev, .n = ARRAY_SIZE(ev), .vms = 1 };
+	struct tenant *orig, *t;
+	bool all = true;
+	size_t i;
+
+	t = suggest_from(&in, "t/x.json",
+			 "{\"match\": {\"unit\": \"x.service\"}, \"preset\": \"enhanced\",\n"
+			 " \"deny\": [{\"select\": \"0xc4\", \"umask\": \"0x20\"}, {\"select\": \"0x24\"},\n"
+			 "          {\"fixed\": 2}],\n"
+			 " \"allow\": [{\"select\": \"0xd1\", \"umask\": \"0x02\", \"exclude\": true}]}",
+			 want, "x86 preset kept", &orig);
+	for (i = 0; t && i < ARRAY_SIZE(ev); i++)
+		all &= verdict(t, ev[i].space, ev[i].event, ev[i].umask,
+			       ev[i].space == VPMU_SPACE_X86_FIXED ? 1 : 0) ==
+		       VPMU_ALLOW;
+	tap_check(t && all, "x86 preset kept: every encoding seen allowed, 0x24/0x01 too (the file denied 0x24)");
+	tap_check(t && verdict(t, VPMU_SPACE_X86_GP, 0x24, 0x02, 0) == VPMU_DENY &&
+			  verdict(t, VPMU_SPACE_X86_GP, 0xc4, 0x20, 0) == VPMU_DENY &&
+			  verdict(t, VPMU_SPACE_X86_GP, 0xd1, 0x02, 0) == VPMU_DENY &&
+			  verdict(t, VPMU_SPACE_X86_FIXED, 2, 0, 1) == VPMU_DENY &&
+			  verdict(t, VPMU_SPACE_X86_GP, 0xc4, 0x01, 0) == VPMU_ALLOW &&
+			  verdict(t, VPMU_SPACE_X86_GP, 0xd1, 0x01, 0) == VPMU_ALLOW &&
+			  verdict(t, VPMU_SPACE_X86_GP, 0x2e, 0x41, 0) == VPMU_ALLOW &&
+			  verdict(t, VPMU_SPACE_X86_FIXED, 1, 0, 1) == VPMU_ALLOW,
+		  "x86 preset kept: what the file took away stays denied, the rest of enhanced allowed");
+	tenant_free(t);
+	tenant_free(orig);
+}
+
 /* 3 checks: one VM with no tenant; nothing seen. */
 static void test_edges(void)
 {
@@ -273,8 +461,11 @@ static void test_vm_status(void)
 
 int main(void)
 {
-	tap_plan(4 + 5 + 3 + 9);
+	tap_plan(4 + 3 + 3 + 3 + 5 + 3 + 9);
 	test_arm64_exact();
+	test_arm64_preset_kept();
+	test_arm64_fold();
+	test_x86_preset_kept();
 	test_x86();
 	test_edges();
 	test_vm_status();

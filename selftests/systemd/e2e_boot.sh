@@ -6,7 +6,9 @@
 # by selftests/systemd/run-systemd-vm.sh, and checks what the daemon's
 # tests will rely on: the boot finishes, transient scopes land in tenant
 # slices under the cgroup2 hierarchy, journald records, bpffs and debugfs
-# are there, bpftool runs, and a service's sandboxing takes effect.
+# are there, bpftool runs, a service's sandboxing takes effect, and the
+# kernel running is the one from the linux-image package the harness
+# was given, which installs and purges with dpkg.
 set -u
 
 n=0 failed=0
@@ -14,7 +16,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 diag() { sed 's/^/# /'; }
 
-echo "1..8"
+echo "1..10"
 
 # 1: the boot finished (degraded is fine here, but say what failed).
 state=$(timeout 300 systemctl is-system-running --wait 2>&1)
@@ -120,6 +122,44 @@ else
 	not_ok "a sandboxed service gets its namespaces, seccomp filter, read-only /usr, private /tmp (rc=$rc)"
 	echo "$out" | diag
 	echo "outside: $mine" | diag
+fi
+
+# 9: the kernel is the linux-image package's (make check boots the test
+# kernel from the .deb that bindeb-pkg made, as a host would install it):
+# its release, and the very build: /proc/version is the banner in the
+# package's vmlinuz.
+id=/usr/lib/vpmu-e2e/kernel-deb
+if [[ -r $id ]]; then
+	pkg=$(sed -n 's/^package=//p' $id) ver=$(sed -n 's/^version=//p' $id)
+	rel=$(sed -n 's/^release=//p' $id) banner=$(sed -n 's/^banner=//p' $id)
+	running=$(cat /proc/version)
+	if [[ $(uname -r) == "$rel" && $running == "$banner" ]]; then
+		ok "running the kernel of ${pkg}_$ver: uname -r is $rel, /proc/version is its vmlinuz's banner"
+	else
+		not_ok "running the kernel of ${pkg}_$ver (uname -r: $(uname -r), package: $rel)"
+		printf 'running: %s\npackage: %s\n' "$running" "$banner" | diag
+	fi
+else
+	ok "the kernel is a package's # SKIP booted from a kernel directory (run-systemd-vm.sh --kernel DIR), not a .deb"
+fi
+
+# 10: that package installs as on a host (dpkg -i: /boot/vmlinuz-RELEASE,
+# its config, /lib/modules/RELEASE) and purges without a trace.
+deb=$(ls /usr/lib/vpmu-e2e/linux-image-*.deb 2>/dev/null)
+if [[ -r $id && -f $deb ]]; then
+	out=$(dpkg -i "$deb" 2>&1)
+	rc=$?
+	installed=$(ls -d /boot/vmlinuz-"$rel" /boot/config-"$rel" /lib/modules/"$rel" 2>/dev/null | wc -l)
+	out+=$'\n'$(dpkg -P "$pkg" 2>&1)
+	left=$(ls -d /boot/*-"$rel" /lib/modules/"$rel" 2>/dev/null)
+	if ((rc == 0 && installed == 3)) && [[ -z $left ]]; then
+		ok "dpkg -i ${deb##*/} installs /boot/vmlinuz-$rel, its config and /lib/modules/$rel; dpkg -P removes them"
+	else
+		not_ok "dpkg -i ${deb##*/} and dpkg -P (rc=$rc, $installed of 3 installed, left: ${left:-nothing})"
+		echo "$out" | diag
+	fi
+else
+	ok "the package installs with dpkg # SKIP booted from a kernel directory, not a .deb"
 fi
 
 exit $((failed > 0))

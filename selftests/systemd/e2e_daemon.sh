@@ -27,7 +27,7 @@ check()
 	fi
 }
 
-echo "1..19"
+echo "1..21"
 VM=/usr/local/lib/vpmu-test/vm_count
 T=/tmp/e2e
 mkdir -p $T
@@ -85,6 +85,22 @@ check "journalctl -u vpmu-policyd --no-pager | grep -q 'deny INST_RETIRED'" \
 	"journalctl -u vpmu-policyd shows the denial"
 check "journalctl -u vpmu-policyd -o verbose --no-pager TENANT=acme | grep -q 'ACTION=deny'" \
 	"the journal entry has fields (TENANT=acme, ACTION=deny)"
+
+# vpmuctl's read-only commands open the pinned maps read-only: with the
+# map pins made read-only and CAP_DAC_OVERRIDE gone, they still work,
+# while a write through the same pins is refused (so the check bites).
+# (The kernel opens a pinned program or link only read-write; vpmuctl
+# opens the refresh program to check the maps are the ones it uses.)
+modes=$(stat -c '%a %n' /sys/fs/bpf/vpmu/*)
+for pin in /sys/fs/bpf/vpmu/*; do
+	bpftool map show pinned "$pin" >/dev/null 2>&1 && chmod 0400 "$pin"
+done
+ro() { setpriv --bounding-set=-dac_override,-dac_read_search "$@"; }
+check "ro vpmuctl status && ro vpmuctl vms | grep -E 'acme.slice/vm-acme-1.scope +acme '" \
+	"vpmuctl status and vms read read-only map pins without CAP_DAC_OVERRIDE"
+check "ro bpftool map delete pinned /sys/fs/bpf/vpmu/tenants key 0 0 0 0 2>&1 | grep -q 'Permission denied'" \
+	"... where opening a pin for writing is refused"
+while read -r mode pin; do chmod "$mode" "$pin"; done <<<"$modes"
 
 sed -i 's/"deny": \[ "INST_RETIRED" \]/"deny": []/' /etc/vpmu-policyd/tenants.d/acme.json
 check "systemctl reload vpmu-policyd" "systemctl reload returns (RELOADING=1 then READY=1)"

@@ -5,10 +5,18 @@
 # rootfs (scripts/build-rootfs.sh), run one test script in it as the
 # systemd unit vpmu-e2e.service, and judge the run.
 #
-# Usage: run-systemd-vm.sh --kernel KDIR --rootfs FILE --test SCRIPT
+# Usage: run-systemd-vm.sh --kernel KDIR|DEB --rootfs FILE --test SCRIPT
 #                          [--add SRC:DST]... [--timeout SECONDS]
 #                          [--append ARGS] [--log FILE] [--summary FILE]
 #                          [--harness-exit FILE] [--verbose] [--shell]
+#
+# --kernel is a kernel directory (build-kernel.sh's: Image, modules/) or
+# a linux-image .deb (make kernel-deb; build-kernel.sh's deb/): then the
+# kernel and modules it holds are booted, and the guest is told which
+# package that is in /usr/lib/vpmu-e2e/kernel-deb (package=, version=,
+# release=, and banner=, the image's "Linux version ..." line, which is
+# what the running kernel's /proc/version must say; e2e_boot.sh checks),
+# with the package itself beside it (e2e_boot.sh installs it with dpkg).
 #
 # --add copies SRC (a file, or a directory tree merged into DST; a DST
 # ending in / is a directory) into the guest; an arm64 ELF brings the libraries the rootfs lacks (from the
@@ -50,13 +58,55 @@ while (($#)); do
 done
 [[ -n $kdir && -n $rootfs && -n $test ]] ||
 	die "usage: run-systemd-vm.sh --kernel KDIR --rootfs FILE --test SCRIPT [--add SRC:DST]... [--timeout S]"
-[[ -f $kdir/Image ]] || die "no arm64 kernel Image in $kdir"
 [[ -f $rootfs ]] || die "no rootfs $rootfs (scripts/build-rootfs.sh builds it)"
 [[ -f $test ]] || die "no test $test"
 [[ -n $log ]] || log=$(mktemp /tmp/vpmu-systemd-console.XXXXXX)
 
 work=$(mktemp -d /tmp/vpmu-systemd.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+
+# unpack_kernel_deb DEB DIR: the package's kernel as DIR/Image, its
+# modules in DIR/modules/lib/modules, what it is in DIR/identity.
+unpack_kernel_deb()
+{
+	local deb=$1 dir=$2 pkg release vmlinuz mods
+	pkg=$(dpkg-deb -f "$deb" Package 2>/dev/null) || die "$deb is not a Debian package"
+	[[ $pkg == linux-image-* && $pkg != *-dbg ]] || die "$deb holds $pkg, not a linux-image package"
+	[[ $(dpkg-deb -f "$deb" Architecture) == arm64 ]] || die "$deb is not an arm64 package"
+	release=${pkg#linux-image-}
+	mkdir -p "$dir"
+	dpkg-deb -x "$deb" "$dir/pkg"
+	vmlinuz=$dir/pkg/boot/vmlinuz-$release
+	[[ -f $vmlinuz ]] || die "$deb has no boot/vmlinuz-$release"
+	# arm64's packaged image is Image.gz.
+	if gzip -t "$vmlinuz" 2>/dev/null; then
+		gzip -dc "$vmlinuz" >"$dir/Image"
+	else
+		cp "$vmlinuz" "$dir/Image"
+	fi
+	mkdir -p "$dir/modules/lib/modules"
+	mods=$(find "$dir/pkg" -path "*/modules/$release" -type d | head -1)
+	[[ -z $mods ]] || mv "$mods" "$dir/modules/lib/modules/"
+	{
+		echo "package=$pkg"
+		echo "version=$(dpkg-deb -f "$deb" Version)"
+		echo "release=$release"
+		# linux_banner, with the build's time (the image also holds
+		# one without it).
+		echo "banner=$(strings -n 16 "$dir/Image" |
+			grep -m1 -E '^Linux version .* [0-9]{2}:[0-9]{2}:[0-9]{2} ')"
+	} >"$dir/identity"
+	grep -q '^banner=Linux version ' "$dir/identity" || die "no 'Linux version' banner in $deb's kernel"
+	rm -rf "$dir/pkg"
+}
+
+kdeb=
+if [[ $kdir == *.deb ]]; then
+	[[ -f $kdir ]] || die "no kernel package $kdir"
+	kdeb=$kdir kdir=$work/kernel
+	unpack_kernel_deb "$kdeb" "$kdir"
+fi
+[[ -f $kdir/Image ]] || die "no arm64 kernel Image in $kdir"
 
 # The rootfs, uncompressed: the kernel unpacks it faster than it could
 # decompress it under TCG.
@@ -143,6 +193,10 @@ install -D -m 0755 "$hexit" "$ov/usr/lib/vpmu-e2e/harness-exit"
 if [[ -d $kdir/modules/lib/modules ]]; then
 	copy_in "$kdir/modules/lib/modules" /usr/lib/modules
 fi
+if [[ -n $kdeb ]]; then
+	install -D -m 0644 "$kdir/identity" "$ov/usr/lib/vpmu-e2e/kernel-deb"
+	install -D -m 0644 "$kdeb" "$ov/usr/lib/vpmu-e2e/$(basename "$kdeb")"
+fi
 add_deps "$test"
 for a in "${adds[@]}"; do
 	src=${a%%:*} dst=${a#*:}
@@ -194,7 +248,7 @@ filter()
 	fi
 }
 
-info "booting $(basename "$kdir") with $(basename "$(dirname "$rootfs")") + $name (console: $log)"
+info "booting $(basename "${kdeb:-$kdir}") with $(basename "$(dirname "$rootfs")") + $name (console: $log)"
 start=$SECONDS
 set +e
 if ((shell)); then

@@ -3,13 +3,49 @@
 #
 # The main job's second half (make demo): vpmu-policyd with two tenants on
 # the patched arm64 kernel, a VM in each tenant's slice, what their guests
-# counted, what vpmuctl and bpftool show, and an edit applied to a running
-# VM from its next slice.
+# counted, what vpmuctl and bpftool show (and the metrics), an edit applied
+# to a running VM from its next slice, and a third tenant in audit mode,
+# its suggested file, then enforced.
 CG=/sys/fs/cgroup
 ETC=/etc/vpmu-policyd
 T=/tmp/demo
 LOG=/tmp/vpmu-policyd.log
 say() { printf '\n== %s\n' "$*"; }
+# A tenant tried out in audit mode, then enforced: its guest counts the
+# event its policy denies, vpmuctl shows would-deny and suggests a file,
+# and the switch to enforce applies from the VM's next slice.
+audit_mode()
+{
+say "audit mode: tenant trial's policy denies INST_RETIRED; its guest counts it anyway"
+mkdir -p $T/t $CG/trial.slice/vm-3.scope
+cat >$ETC/tenants.d/trial.json <<'JSON'
+{
+	"comment": "a new tenant's policy, tried out before it is enforced",
+	"match": { "slice": "trial.slice" },
+	"mode": "audit",
+	"default": "deny",
+	"allow": [ "CPU_CYCLES" ]
+}
+JSON
+run "vpmuctl reload"
+sh -c "echo \$\$ >$CG/trial.slice/vm-3.scope/cgroup.procs && exec /tests/tools/vm_count 2 $T/t" >$T/t.out 2>&1 &
+vm3=$!
+i=0; while [ $i -lt 300 ] && ! grep -q '^slice 0' $T/t.out; do sleep 0.1; i=$((i + 1)); done
+echo "  trial VM: $(grep '^slice 0' $T/t.out)"
+echo "  (INST_RETIRED counted exactly, as if allowed: a would-deny, not a deny)"
+run "vpmuctl vms"
+run "vpmuctl metrics | grep 'tenant=\"trial\"'"
+say "vpmuctl suggest: a tenant file allowing what trial's guest programmed"
+run "vpmuctl suggest --tenant trial"
+say "trial switched to \"mode\": \"enforce\": its VM reads 0 from the next slice"
+sed -i 's/"mode": "audit"/"mode": "enforce"/' $ETC/tenants.d/trial.json
+run "vpmuctl reload"
+run "vpmuctl vms | grep -E 'STATE|trial'"
+touch $T/t/go.1
+i=0; while [ $i -lt 300 ] && ! grep -q '^slice 1' $T/t.out; do sleep 0.1; i=$((i + 1)); done
+echo "  trial VM, next slice: $(grep '^slice 1' $T/t.out)"
+wait $vm3
+}
 # The harness shows a demo's lines prefixed "demo: " (run-vm.sh's filter).
 main()
 {
@@ -66,6 +102,7 @@ touch $T/r/go.1 $T/s/go.1
 i=0; while [ $i -lt 300 ] && ! grep -q '^slice 1' $T/s.out; do sleep 0.1; i=$((i + 1)); done
 echo "  sandbox VM, next slice: $(grep '^slice 1' $T/s.out)"
 wait $vm1 $vm2
+audit_mode
 kill $daemon
 sleep 0.2
 }

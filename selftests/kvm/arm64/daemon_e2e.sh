@@ -19,11 +19,12 @@
 # exactly while L1D_CACHE and SW_INCR read 0 (and SW_INCR is not
 # advertised); a second adds SW_INCR with an allow entry and takes
 # CPU_CYCLES away with a deny entry (tools/vm_events).
-# A steady writer of one tenant file does not postpone another's reload.
+# A steady writer of one tenant file does not postpone another's reload;
+# a failed publish is retried and never gives a VM policy 0.
 # Last, an engine pinned by another ABI version is refused by that
 # version, and unpinned.
 echo "TAP version 13"
-echo "1..99"
+echo "1..102"
 . "$(dirname "$0")/check_lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
 
@@ -570,6 +571,40 @@ check "i=0; while [ \$i -lt 40 ] && ! bpftool map dump pinned /sys/fs/bpf/vpmu/t
 rm -f $T/noise.on
 wait $noise_pid
 rm -f $ETC/tenants.d/noise.json $ETC/tenants.d/steady.json
+
+# A publish that fails (here the kernel refuses every write to a frozen
+# size class, which each publish cleans) is logged, retried after 2 s and
+# then 4 s, leaves the tenant degraded, and never gives its VM policy 0.
+# Last in this daemon's life: a frozen map cannot be thawed.
+mkdir -p $CG/tenant-a.slice/vm-pf.scope $T/pf
+vm pf tenant-a.slice/vm-pf.scope 2
+pf_pid=$!
+slice pf 0 >/dev/null
+check "vpmuctl vms | grep -E 'tenant-a.slice/vm-pf.scope +a '" \
+	"a VM in tenant a's slice runs under tenant a"
+bpftool map freeze pinned /sys/fs/bpf/vpmu/policies_8192
+cat >$ETC/tenants.d/.a.json.tmp <<'JSON'
+{
+	"match": { "slice": "tenant-a.slice" },
+	"default": "allow",
+	"deny": [ "CPU_CYCLES" ]
+}
+JSON
+mv $ETC/tenants.d/.a.json.tmp $ETC/tenants.d/a.json
+i=0
+while [ $i -lt 150 ] && ! grep -q 'retrying in 4 s' $LOG; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check "grep -q 'publishing tenant a: Operation not permitted' $LOG &&
+	grep -q 'a policy could not be published; retrying in 2 s' $LOG &&
+	grep -q 'a policy could not be published; retrying in 4 s' $LOG" \
+	"a failed publish is logged and retried after 2 s, then 4 s"
+check "vpmuctl status | grep -q '^degraded:  a ' &&
+	vpmuctl vms | grep -E 'tenant-a.slice/vm-pf.scope +a .* degraded '" \
+	"meanwhile tenant a and its VM show degraded, the VM still under a (never policy 0)"
+touch $T/pf/go.1
+wait $pf_pid
 
 kill "$(cat /tmp/policyd.pid)" 2>/dev/null
 sleep 0.3
