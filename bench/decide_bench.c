@@ -5,8 +5,9 @@
  *
  * Rule sets: 10, 300 and 4096 x86 masked entries with distinct event
  * selects (a deny list, default allow), and 300 entries over 100 selects
- * (three unit masks each: KVM walks them, the engine scans them).  Both
- * sides decide the same 256 queries, half matching a rule.
+ * (three unit masks each: KVM walks them, the engine reads their verdict
+ * bitmap, include/vpmu/index.h).  Both sides decide the same 256 queries,
+ * half matching a rule.
  *
  * BPF: the engine's own code (bpf/lib/vpmu_policies.h) on a policy laid
  * out and published by the daemon's code (lib/), run by the host kernel

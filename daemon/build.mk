@@ -41,7 +41,7 @@ LIBS := -L$(PKG_LIBDIR) -lbpf -lsystemd
 LIB_SRCS := json.c esc.c events.c diag.c schema.c policy.c config.c cgroup.c strmap.c \
 	    u64map.c match.c tenant_index.c watch.c explain.c log.c pfm.c perms.c tenant_files.c \
 	    presets.c metrics.c vm_status.c suggest.c suggest_preset.c
-ENGINE_SRCS := engine.c bpf_objects.S policy_image.c policy_maps.c
+ENGINE_SRCS := engine.c bpf_objects.S policy_image.c key_form.c policy_maps.c
 DAEMON_SRCS := policyd.c tenants.c vms.c records.c metrics_engine.c $(ENGINE_SRCS)
 CTL_SRCS := vpmuctl.c ctl_status.c ctl_vms.c ctl_check.c ctl_explain.c ctl_match.c \
 	    ctl_filters.c ctl_presets.c ctl_metrics.c ctl_audit.c ctl_suggest.c metrics_engine.c $(ENGINE_SRCS)

@@ -10,7 +10,14 @@
  * With at least two slots per key this almost never runs out of moves;
  * when it does (or a set of keys collides on purpose), the next
  * multiplier is tried, then an index twice as large, as long as the
- * policy still fits the largest size class.
+ * policy still fits the largest size class.  Then keys that landed in
+ * their second bucket move to their first if it has room now, and each
+ * first bucket that still overflowed says so (slot 0's overflow bit), so
+ * that a decision reads one bucket for most keys.
+ *
+ * Each key's slot says what its rules decide (lib/key_form.c); keys
+ * whose form is a bitmap get it after the index, in key order, as far as
+ * the largest class has room (else they keep the RULES form).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -20,6 +27,7 @@
 
 #include <bpf/bpf.h>
 
+#include "key_form.h"
 #include "policy_image.h"
 
 #define MAX_KICKS	512
@@ -29,11 +37,15 @@ struct index_key {
 	__u32 key;
 	__u32 first;	/* entry of its first rule */
 	__u32 count;
+	__u32 form;	/* VPMU_SLOT_* */
+	__u32 payload;	/* MASKED */
+	__u32 bitmap;	/* BITMAP: its number among the bitmaps */
+	__u8 kinds;	/* BITMAP */
 };
 
 static __u32 slot_key(__u64 slot)
 {
-	return slot & 0xffffffff;
+	return slot >> 32;
 }
 
 /* Multiplier @i: splitmix64's output for @i, made odd. */
@@ -101,18 +113,94 @@ static bool index_insert(struct vpmu_index_bucket *idx, __u32 order,
 	return false;
 }
 
+/*
+ * @k's slot payload in an index whose bitmaps start at entry @bitmaps and
+ * may take @room entries.
+ */
+static __u32 key_payload(const struct index_key *k, __u32 bitmaps, __u32 room)
+{
+	if (k->form == VPMU_SLOT_MASKED)
+		return k->payload;
+	if (k->form == VPMU_SLOT_BITMAP && k->bitmap < room)
+		return vpmu_slot_bitmap(k->kinds, bitmaps + k->bitmap);
+	return vpmu_slot_rules(k->first, k->count);
+}
+
+/*
+ * Keys in their second bucket move to their first where it has room
+ * now; first buckets that overflowed all the same say so.
+ */
+static void index_settle(struct vpmu_index_bucket *idx, __u32 order,
+			 __u64 mult)
+{
+	__u32 b, b0[2], nb = 1u << order;
+	int i, j;
+
+	for (b = 0; b < nb; b++) {
+		for (i = 0; i < VPMU_INDEX_SLOTS; i++) {
+			__u64 slot = idx[b].slot[i];
+
+			if (!slot)
+				continue;
+			buckets_of(slot, order, mult, b0);
+			if (b0[0] == b)
+				continue;
+			j = free_slot(&idx[b0[0]]);
+			if (j >= 0) {
+				idx[b0[0]].slot[j] = slot;
+				idx[b].slot[i] = 0;
+			}
+		}
+	}
+	for (b = 0; b < nb; b++) {
+		for (i = 0; i < VPMU_INDEX_SLOTS; i++) {
+			__u64 slot = idx[b].slot[i] & ~(__u64)VPMU_SLOT_OVERFLOW;
+
+			if (!slot)
+				continue;
+			buckets_of(slot, order, mult, b0);
+			if (b0[0] != b)
+				idx[b0[0]].slot[0] |= VPMU_SLOT_OVERFLOW;
+		}
+	}
+}
+
 static bool index_fill(struct vpmu_index_bucket *idx, __u32 order, __u64 mult,
-		       const struct index_key *keys, __u32 nkeys)
+		       const struct index_key *keys, __u32 nkeys,
+		       __u32 bitmaps, __u32 room)
 {
 	__u32 rng = (__u32)(mult >> 32) | 1, i;
 
 	memset(idx, 0, sizeof(*idx) << order);
 	for (i = 0; i < nkeys; i++)
 		if (!index_insert(idx, order, mult, &rng,
-				  vpmu_index_slot(keys[i].key, keys[i].first,
-						  keys[i].count)))
+				  vpmu_index_slot(keys[i].key,
+						  key_payload(&keys[i], bitmaps,
+							      room))))
 			return false;
+	index_settle(idx, order, mult);
 	return true;
+}
+
+/*
+ * Each key's form; BITMAP keys get their bitmaps in @bm, numbered in key
+ * order, their number in *@nbm.
+ */
+static void key_forms(const struct vpmu_rule *rules, __u8 dflt,
+		      struct index_key *keys, __u32 nkeys,
+		      struct vpmu_index_bitmap *bm, __u32 *nbm)
+{
+	__u32 i, n = 0;
+
+	for (i = 0; i < nkeys; i++) {
+		struct index_key *k = &keys[i];
+
+		k->form = vpmu_key_form(&rules[k->first - 1], k->count, dflt,
+					&k->payload, &k->kinds, &bm[n]);
+		if (k->form == VPMU_SLOT_BITMAP)
+			k->bitmap = n++;
+	}
+	*nbm = n;
 }
 
 /* The keys of sorted @rules with where their runs are; -errno on bad rules. */
@@ -150,8 +238,9 @@ int vpmu_policy_image_build(struct vpmu_policy_image *img,
 			    const struct vpmu_policy_header *hdr,
 			    const struct vpmu_rule *rules, __u32 nr)
 {
+	__u32 nkeys = 0, order = 0, m, nbm = 0, base = 0, room = 0, used;
 	union vpmu_policy_entry *e = NULL, *grown;
-	__u32 nkeys = 0, order = 0, m;
+	struct vpmu_index_bitmap *bm;
 	struct index_key *keys;
 	__u64 mult = 0;
 	int err;
@@ -163,11 +252,14 @@ int vpmu_policy_image_build(struct vpmu_policy_image *img,
 	if (nr > VPMU_MAX_RULES)
 		return -E2BIG;
 	keys = calloc(nr ? nr : 1, sizeof(*keys));
-	if (!keys)
-		return -ENOMEM;
+	bm = calloc(nr ? nr : 1, sizeof(*bm));
+	err = -ENOMEM;
+	if (!keys || !bm)
+		goto out;
 	err = collect_keys(rules, nr, keys, &nkeys);
 	if (err)
 		goto out;
+	key_forms(rules, hdr->default_action, keys, nkeys, bm, &nbm);
 
 	/* At least two slots per key: cuckoo insertion rarely fails there. */
 	while (((__u32)VPMU_INDEX_SLOTS << order) < 2 * nkeys)
@@ -175,7 +267,10 @@ int vpmu_policy_image_build(struct vpmu_policy_image *img,
 	err = -ENOSPC;
 	for (; order <= VPMU_INDEX_MAX_ORDER &&
 	       1 + nr + (1u << order) <= VPMU_POLICY_MAX_ENTRIES; order++) {
-		grown = realloc(e, (1 + nr + (1u << order)) * sizeof(*e));
+		base = 1 + nr + (1u << order);
+		room = VPMU_POLICY_MAX_ENTRIES - base;
+		room = room < nbm ? room : nbm;
+		grown = realloc(e, (base + room) * sizeof(*e));
 		if (!grown) {
 			err = -ENOMEM;
 			break;
@@ -184,7 +279,7 @@ int vpmu_policy_image_build(struct vpmu_policy_image *img,
 		for (m = 0; m < MULTS_PER_ORDER; m++) {
 			mult = index_mult(m);
 			if (index_fill(&e[1 + nr].bucket, order, mult, keys,
-				       nkeys))
+				       nkeys, base, room))
 				break;
 		}
 		if (m < MULTS_PER_ORDER) {
@@ -199,11 +294,15 @@ int vpmu_policy_image_build(struct vpmu_policy_image *img,
 	e[0].header.index_mult = mult;
 	memset(e[0].header.pad, 0, sizeof(e[0].header.pad));
 	memcpy(&e[1], rules, nr * sizeof(*rules));
+	for (used = 0; used < room; used++)
+		e[base + used].bitmap = bm[used];
 	img->entries = e;
-	img->nr_entries = 1 + nr + (1u << order);
+	img->nr_entries = base + room;
+	img->nr_bitmaps = room;
 	e = NULL;
 out:
 	free(keys);
+	free(bm);
 	free(e);
 	return err;
 }
@@ -215,7 +314,7 @@ void vpmu_policy_image_free(struct vpmu_policy_image *img)
 }
 
 int vpmu_policy_image_lookup(const struct vpmu_policy_image *img, __u32 key,
-			     __u32 *first, __u32 *count)
+			     __u32 *payload)
 {
 	const struct vpmu_policy_header *h = &img->entries[0].header;
 	__u64 hash = vpmu_index_hash(key, h->index_mult);
@@ -227,12 +326,16 @@ int vpmu_policy_image_lookup(const struct vpmu_policy_image *img, __u32 key,
 			&img->entries[1 + h->nr_rules + b].bucket;
 
 		for (i = 0; i < VPMU_INDEX_SLOTS; i++) {
-			if (!bk->slot[i] || slot_key(bk->slot[i]) != key)
+			__u64 slot = bk->slot[i] & ~(__u64)VPMU_SLOT_OVERFLOW;
+
+			if (!slot || slot_key(slot) != key)
 				continue;
-			*first = (bk->slot[i] >> 32) & 0xffff;
-			*count = bk->slot[i] >> 48;
+			*payload = (__u32)slot;
 			return 0;
 		}
+		/* As the engine: the second bucket only if the first overflowed. */
+		if (!(bk->slot[0] & VPMU_SLOT_OVERFLOW))
+			break;
 	}
 	return -ENOENT;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A compiled policy laid out as the engine reads it: header, sorted
- * rules, key index (include/vpmu/index.h), and the map that holds it.
+ * rules, key index (include/vpmu/index.h), bitmaps, and the map that
+ * holds it.
  * Userspace code shared by vpmu-policyd, the tests and the benchmark, so
  * that every policy the engine sees was laid out by this one function.
  */
@@ -13,13 +14,15 @@
 #include "../include/vpmu/index.h"
 
 struct vpmu_policy_image {
-	union vpmu_policy_entry *entries;	/* header, rules, index */
+	union vpmu_policy_entry *entries;	/* header, rules, index, bitmaps */
 	__u32 nr_entries;
+	__u32 nr_bitmaps;			/* the last entries */
 };
 
 /*
  * Lay out @hdr (its compiler fields) and @rules, sorted by
- * vpmu_rule_key(), in @img, choosing the index's order and multiplier.
+ * vpmu_rule_key(), in @img, choosing the index's order and multiplier
+ * and each key's form (lib/key_form.c).
  * Returns 0, or -EINVAL (rules unsorted, a rule in space 0, a header
  * that is not one), -E2BIG (more than VPMU_MAX_RULES rules, or more than
  * VPMU_MAX_SAME_KEY for one key), -ERANGE (an event beyond
@@ -32,11 +35,12 @@ int vpmu_policy_image_build(struct vpmu_policy_image *img,
 void vpmu_policy_image_free(struct vpmu_policy_image *img);
 
 /*
- * Where @img's index says the rules with index key @key are, read the way
- * the engine reads it: 0 and *@first, *@count, or -ENOENT.
+ * What @img's index says for index key @key, read the way the engine
+ * reads it: 0 and the slot's payload (include/vpmu/index.h: its form and
+ * what the form needs) in *@payload, or -ENOENT.
  */
 int vpmu_policy_image_lookup(const struct vpmu_policy_image *img, __u32 key,
-			     __u32 *first, __u32 *count);
+			     __u32 *payload);
 
 /*
  * A new policy map holding @img: an array of the smallest size class

@@ -41,7 +41,7 @@ LIB_SRCS := selftests/lib/tap.c selftests/lib/kvmt.c selftests/lib/libbpf_tap.c 
 	    selftests/lib/policy_test.c selftests/lib/decide_prog.c \
 	    $(wildcard selftests/lib/$(ARCH)/*.c selftests/lib/$(ARCH)/*.S)
 # The daemon's policy layout (lib/): tests load policies as it does.
-SHARED_SRCS := lib/policy_image.c lib/policy_maps.c
+SHARED_SRCS := lib/policy_image.c lib/key_form.c lib/policy_maps.c
 LIB_OBJS := $(patsubst selftests/%,$(OUT)/obj/%.o,$(LIB_SRCS)) \
 	    $(patsubst lib/%,$(OUT)/obj/shared/%.o,$(SHARED_SRCS))
 TEST_SRCS := $(wildcard selftests/kvm/$(ARCH)/*.c)

@@ -5,8 +5,10 @@
  * layout).  BPF-side code: the policy is an ARRAY map, header first, e.g.
  * the inner map of a policies map-of-maps (bpf/lib/vpmu_policies.h
  * finds it and calls this).  Work is bounded and independent of the
- * number of rules and of policies: two index buckets, then at most
- * VPMU_MAX_SAME_KEY candidates (bpf_loop(), Linux 5.17).
+ * number of rules and of policies: one index bucket (two if the first
+ * overflowed), whose slot decides most keys by itself or with one bitmap
+ * read; else at most VPMU_MAX_SAME_KEY candidates (bpf_loop(), Linux
+ * 5.17).
  */
 #ifndef VPMU_DECIDE_H
 #define VPMU_DECIDE_H
@@ -14,25 +16,27 @@
 #include "../../include/vpmu/index.h"
 
 /*
- * The slot of @key in bucket @b: (first | count << 16), or 0.  Without
- * branches: a bucket's four compares are independent, and the verifier
- * would otherwise follow both outcomes of each.  Keys are below 2^32, so
- * bit 63 of (slot key ^ key) - 1 says whether they are equal; the
- * barriers keep clang from turning that back into a compare and branch.
+ * The slot of @key_hi (the key in bits 63:32) in bucket @b, or 0 (or
+ * just VPMU_SLOT_OVERFLOW, for key 0).  Without branches: a bucket's
+ * four compares are independent, and the verifier would otherwise follow
+ * both outcomes of each.  (slot ^ key_hi) >> 32 is below 2^32, so minus
+ * one it is negative only if the keys are equal, and its sign shifted
+ * down is the all-ones mask of a hit; the barrier keeps clang from
+ * turning that back into a compare and branch.
  */
 static __always_inline __u64 vpmu_index_find(const struct vpmu_index_bucket *b,
-					     __u32 key)
+					     __u64 key_hi)
 {
-	__u64 hit = 0, s, eq;
+	__u64 hit = 0, s;
+	__s64 eq;
 	int i;
 
 #pragma unroll
 	for (i = 0; i < VPMU_INDEX_SLOTS; i++) {
 		s = b->slot[i];
-		eq = ((s & 0xffffffff) ^ key) - 1;
+		eq = ((s ^ key_hi) >> 32) - 1;
 		barrier_var(eq);
-		eq >>= 63;
-		hit |= (s >> 32) & -eq;
+		hit |= s & (__u64)(eq >> 63);
 	}
 	return hit;
 }
@@ -118,44 +122,33 @@ vpmu_policy_get_header(void *policy)
 	       h->magic == VPMU_POLICY_MAGIC ? h : NULL;
 }
 
-/*
- * Returns enum vpmu_action for @q under @policy, whose header @h is.  The
- * index's two buckets are read before either is looked at, so that their
- * reads overlap; a key's first candidate is checked inline (most keys
- * have one), the others by @scan_step under bpf_loop().
- */
-static __always_inline int vpmu_decide_with(void *policy,
-					    const struct vpmu_policy_header *h,
-					    const struct vpmu_query *q,
-					    long (*scan_step)(__u32, void *))
+/* A kind's bit in a slot's kinds (bits 23:16): whether its form applies. */
+static __always_inline __u32 vpmu_slot_kind(__u32 payload,
+					    const struct vpmu_query *q)
 {
-	__u32 key = vpmu_index_key(q->space, q->event), order, nr, k0, k1;
-	const struct vpmu_index_bucket *b0, *b1;
-	struct vpmu_scan scan;
-	__u64 hash, hit = 0;
-	__u32 count;
+	return (payload >> (16 + (q->kind & 7))) & 1;
+}
 
-	nr = h->nr_rules < VPMU_MAX_RULES ? h->nr_rules : VPMU_MAX_RULES;
-	order = h->index_order;
-	if (order > VPMU_INDEX_MAX_ORDER)
-		return h->default_action;
-	hash = vpmu_index_hash(key, h->index_mult);
-	k0 = 1 + nr + vpmu_index_bucket_of(hash, 0, order);
-	k1 = 1 + nr + vpmu_index_bucket_of(hash, 1, order);
-	b0 = bpf_map_lookup_elem(policy, &k0);
-	b1 = bpf_map_lookup_elem(policy, &k1);
-	if (b0)
-		hit |= vpmu_index_find(b0, key);
-	if (b1)
-		hit |= vpmu_index_find(b1, key);
-	count = hit >> 16;
+/*
+ * A RULES key's verdict: its first candidate checked inline (a key with
+ * one rule and conditions has one), the others by @scan_step under
+ * bpf_loop().
+ */
+static __always_inline int vpmu_decide_rules(void *policy,
+					     const struct vpmu_policy_header *h,
+					     const struct vpmu_query *q,
+					     __u32 payload,
+					     long (*scan_step)(__u32, void *))
+{
+	__u32 count = (payload >> 14) & 0x7f;
+	struct vpmu_scan scan;
+
 	if (!count)
 		return h->default_action;
-
 	scan.policy = policy;
 	scan.q = *q;
 	scan.key = vpmu_rule_key(q->space, q->event);
-	scan.first = hit & 0xffff;
+	scan.first = payload & VPMU_SLOT_ENTRY_MASK;
 	scan.seen = 0;
 	if (vpmu_scan_rule(&scan, scan.first) && count > 1)
 		bpf_loop(count - 1 < VPMU_MAX_SAME_KEY ? count - 1 :
@@ -167,6 +160,63 @@ static __always_inline int vpmu_decide_with(void *policy,
 	if ((scan.seen & (VPMU_ALLOW_INC | VPMU_ALLOW_EXC)) == VPMU_ALLOW_INC)
 		return VPMU_ALLOW;
 	return h->default_action;
+}
+
+/*
+ * Returns enum vpmu_action for @q under @policy, whose header @h is.  The
+ * first bucket decides most queries: its slot for the key, in the key's
+ * form (include/vpmu/index.h), or no slot and no overflow.
+ */
+static __always_inline int vpmu_decide_with(void *policy,
+					    const struct vpmu_policy_header *h,
+					    const struct vpmu_query *q,
+					    long (*scan_step)(__u32, void *))
+{
+	__u64 key_hi = (__u64)vpmu_index_key(q->space, q->event) << 32;
+	const struct vpmu_index_bucket *b;
+	const struct vpmu_index_bitmap *bm;
+	__u32 base, order, k, payload;
+	__u64 hash, hit;
+
+	order = h->index_order;
+	if (order > VPMU_INDEX_MAX_ORDER)
+		return h->default_action;
+	/* Any value is safe: every lookup checks its key against the map. */
+	base = 1 + h->nr_rules;
+	hash = vpmu_index_hash(key_hi >> 32, h->index_mult);
+	k = base + vpmu_index_bucket_of(hash, 0, order);
+	b = bpf_map_lookup_elem(policy, &k);
+	if (!b)
+		return h->default_action;
+	hit = vpmu_index_find(b, key_hi);
+	if (!hit && (b->slot[0] & VPMU_SLOT_OVERFLOW)) {
+		k = base + vpmu_index_bucket_of(hash, 1, order);
+		b = bpf_map_lookup_elem(policy, &k);
+		if (!b)
+			return h->default_action;
+		hit = vpmu_index_find(b, key_hi);
+	}
+	payload = hit & ~VPMU_SLOT_OVERFLOW;
+
+	switch (vpmu_slot_form(payload)) {
+	case VPMU_SLOT_MASKED:
+		if (vpmu_slot_kind(payload, q) &&
+		    (q->unit_mask & (payload >> 8) & 0xff) == (payload & 0xff))
+			return (payload >> 24) & 1;
+		return h->default_action;
+	case VPMU_SLOT_BITMAP:
+		if (!vpmu_slot_kind(payload, q))
+			return h->default_action;
+		k = payload & VPMU_SLOT_ENTRY_MASK;
+		bm = bpf_map_lookup_elem(policy, &k);
+		if (!bm)
+			return h->default_action;
+		return (bm->word[(q->unit_mask >> 6) & 3] >> (q->unit_mask & 63)) & 1;
+	case VPMU_SLOT_RULES:
+		return vpmu_decide_rules(policy, h, q, payload, scan_step);
+	default:
+		return h->default_action;
+	}
 }
 
 #endif /* VPMU_DECIDE_H */

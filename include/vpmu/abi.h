@@ -8,7 +8,7 @@
 #define VPMU_ABI_H
 
 /* Bumped on any incompatible change to a map key, value or rule layout. */
-#define VPMU_ABI_VERSION	5
+#define VPMU_ABI_VERSION	6
 
 /* Limits the engine is built and tested for. */
 #define VPMU_MAX_RULES		4096	/* rules in one policy */

@@ -19,8 +19,8 @@
  *
  * In the engine a policy is one array map (include/vpmu/index.h has the
  * layout): entry 0 is the header (struct vpmu_policy_header), the rules
- * sorted by key follow from entry 1, and the key index that finds a key's
- * rules in two reads comes after them.  One map per policy, swapped whole
+ * sorted by key follow from entry 1, and the key index that says in one
+ * read (rarely two) what a key's rules decide comes after them.  One map per policy, swapped whole
  * in its size class's map-of-maps, so the engine never sees a
  * half-written policy.
  *

@@ -16,11 +16,11 @@
 #include <linux/types.h>
 
 #include "../../include/vpmu/rule.h"
+#include "../../lib/policy_image.h"
 #include "../lib/decide_prog.h"
 #include "../lib/tap.h"
 
 #define GEN_SETS 40
-#define GEN_QUERIES 25
 
 /* The semantics of include/vpmu/rule.h, read literally. */
 static int ref_decide(const struct vpmu_rule *rules, unsigned int nr, int dflt,
@@ -283,41 +283,147 @@ static int full_policy_cases(void)
 	return 8;
 }
 
-/* Deterministic pseudo-random rule sets, checked against ref_decide(). */
-static int generated_cases(void)
+/*
+ * Two kinds of generated rule sets.  "mixed": few events with many rules
+ * each, unit masks from a small range, nesting conditions often, so that
+ * most keys are scanned (the RULES form).  "masked": masked entries with
+ * any mask, kinds and unit masks of a query anywhere in 0-255, nesting and
+ * selector conditions rare, so that most keys decide by their slot
+ * (MASKED and BITMAP forms, include/vpmu/index.h).
+ */
+struct gen {
+	const char *name;
+	unsigned int seed;
+	unsigned int events;		/* distinct event numbers */
+	unsigned int queries;		/* per rule set */
+	bool wide;			/* "masked" */
+};
+
+static struct vpmu_rule gen_rule(const struct gen *g, unsigned int *seed)
 {
-	unsigned int seed = 12345, s, i, j, n = 0, mismatches = 0;
+	struct vpmu_rule r = { 0 };
+
+	r.space = rand_r(seed) % 2 ? VPMU_SPACE_X86_GP : VPMU_SPACE_ARM64;
+	r.event = rand_r(seed) % g->events;	/* collide often */
+	r.action = rand_r(seed) % 2;
+	r.flags = (rand_r(seed) % 4 == 0) ? VPMU_RULE_EXCLUDE : 0;
+	if (!g->wide) {
+		r.kinds = rand_r(seed) % 8 ? VPMU_KIND_ANY : VPMU_KIND_CYCLE;
+		r.umask_mask = rand_r(seed) % 3 ? 0xff : 0x0f;
+		r.umask_match = (rand_r(seed) % 4) & r.umask_mask;
+		if (rand_r(seed) % 6 == 0)
+			r.flags |= VPMU_RULE_NESTED_ONLY;
+	} else {
+		r.kinds = rand_r(seed) % 2 ? VPMU_KIND_ANY :
+					     1 + rand_r(seed) % VPMU_KIND_ANY;
+		r.umask_mask = rand_r(seed) % 3 ? 0xff : rand_r(seed);
+		r.umask_match = rand_r(seed) & r.umask_mask;
+		if (rand_r(seed) % 40 == 0)
+			r.flags |= VPMU_RULE_NOT_NESTED;
+		if (rand_r(seed) % 40 == 0) {
+			r.sel_mask = 1u << 16;	/* x86 USR */
+			r.sel_match = rand_r(seed) % 2 ? 1u << 16 : 0;
+		}
+	}
+	/* A preset's mark must not change a decision. */
+	if (r.action == VPMU_ALLOW && rand_r(seed) % 3 == 0)
+		r.flags |= VPMU_RULE_PRESET;
+	return r;
+}
+
+/* A query near @rules: often a unit mask one of them names. */
+static struct vpmu_query gen_query(const struct gen *g, unsigned int *seed)
+{
+	const struct vpmu_rule *r;
+	struct vpmu_query q;
+	__u8 umask;
+
+	if (!g->wide) {
+		q = rand_r(seed) % 2 ?
+			dp_qx86(rand_r(seed) % (g->events + 2), rand_r(seed) % 5) :
+			dp_qarm(rand_r(seed) % (g->events + 2), rand_r(seed) % 3);
+		q.nested = rand_r(seed) % 2;
+		return q;
+	}
+	r = &rules[rand_r(seed) % nr];
+	if (rand_r(seed) % 2) {
+		umask = rand_r(seed) % 2 ?
+			r->umask_match | (rand_r(seed) & ~r->umask_mask) :
+			rand_r(seed);
+		q = dp_qx86(r->event + rand_r(seed) % 2, umask);
+	} else {
+		q = dp_qarm(r->event + rand_r(seed) % 2, rand_r(seed) % 4);
+	}
+	q.raw_selector |= rand_r(seed) % 2 ? 1u << 16 : 0;
+	q.nested = rand_r(seed) % 2;
+	return q;
+}
+
+/* Counts the slot forms of the policy just loaded, by the layout's lookup. */
+static void count_forms(unsigned int forms[3])
+{
+	struct vpmu_policy_header h = vpmu_policy_header(nr, d);
+	struct vpmu_policy_image img;
+	__u32 i, payload;
+
+	if (vpmu_policy_image_build(&img, &h, rules, nr))
+		return;
+	for (i = 0; i < nr; i++)
+		if (!vpmu_policy_image_lookup(&img,
+				vpmu_index_key(rules[i].space, rules[i].event),
+				&payload))
+			forms[vpmu_slot_form(payload) % 3]++;
+	vpmu_policy_image_free(&img);
+}
+
+/*
+ * Every unit mask of every x86 event of the loaded rules, with and without
+ * the selector bit some rules test: the mismatches.
+ */
+static unsigned int every_unit_mask(unsigned int set)
+{
+	unsigned int i, u, bad = 0;
+	struct vpmu_query q;
+	int got, ref;
+
+	for (i = 0; i < nr; i++) {
+		if (rules[i].space != VPMU_SPACE_X86_GP ||
+		    (i && rules[i - 1].space == rules[i].space &&
+		     rules[i - 1].event == rules[i].event))
+			continue;
+		for (u = 0; u < 512; u++) {
+			q = dp_qx86(rules[i].event, u & 0xff);
+			q.raw_selector |= u & 0x100 ? 1u << 16 : 0;
+			got = dp_decide(&q);
+			ref = ref_decide(rules, nr, d, &q);
+			if (got != ref && bad++ < 3)
+				tap_diag("set %u select 0x%x unit mask 0x%x%s: engine %s, reference %s",
+					 set, rules[i].event, u & 0xff,
+					 u & 0x100 ? " USR" : "", name(got), name(ref));
+		}
+	}
+	return bad;
+}
+
+/* Deterministic pseudo-random rule sets, checked against ref_decide(). */
+static int generated_cases(const struct gen *g)
+{
+	unsigned int seed = g->seed, s, i, j, n = 0, mismatches = 0;
+	unsigned int forms[3] = { 0, 0, 0 };
 
 	for (s = 0; s < GEN_SETS; s++) {
 		nr = 1 + rand_r(&seed) % 200;
 		d = rand_r(&seed) % 2;
-		for (i = 0; i < nr; i++) {
-			struct vpmu_rule *r = &rules[i];
-
-			memset(r, 0, sizeof(*r));
-			r->space = rand_r(&seed) % 2 ? VPMU_SPACE_X86_GP :
-						      VPMU_SPACE_ARM64;
-			r->event = rand_r(&seed) % 24;	/* collide often */
-			r->action = rand_r(&seed) % 2;
-			r->flags = (rand_r(&seed) % 4 == 0) ? VPMU_RULE_EXCLUDE : 0;
-			r->kinds = rand_r(&seed) % 8 ? VPMU_KIND_ANY :
-						       VPMU_KIND_CYCLE;
-			r->umask_mask = rand_r(&seed) % 3 ? 0xff : 0x0f;
-			r->umask_match = (rand_r(&seed) % 4) & r->umask_mask;
-			if (rand_r(&seed) % 6 == 0)
-				r->flags |= VPMU_RULE_NESTED_ONLY;
-			/* A preset's mark must not change a decision. */
-			if (r->action == VPMU_ALLOW && rand_r(&seed) % 3 == 0)
-				r->flags |= VPMU_RULE_PRESET;
-		}
+		for (i = 0; i < nr; i++)
+			rules[i] = gen_rule(g, &seed);
 		dp_load(rules, nr, d);
-		for (j = 0; j < GEN_QUERIES; j++) {
-			struct vpmu_query q = rand_r(&seed) % 2 ?
-				dp_qx86(rand_r(&seed) % 26, rand_r(&seed) % 5) :
-				dp_qarm(rand_r(&seed) % 26, rand_r(&seed) % 3);
+		count_forms(forms);
+		if (g->wide && s < 3)
+			mismatches += every_unit_mask(s);
+		for (j = 0; j < g->queries; j++) {
+			struct vpmu_query q = gen_query(g, &seed);
 			int got, ref;
 
-			q.nested = rand_r(&seed) % 2;
 			got = dp_decide(&q);
 			ref = ref_decide(rules, nr, d, &q);
 			n++;
@@ -327,18 +433,30 @@ static int generated_cases(void)
 		}
 	}
 	tap_check(mismatches == 0,
-		  "%u generated decisions over %u rule sets agree with the reference",
-		  n, GEN_SETS);
-	return 1;
+		  "%s: %u generated decisions over %u rule sets agree with the reference%s",
+		  g->name, n, GEN_SETS,
+		  g->wide ? ", and every unit mask of the first three" : "");
+	tap_diag("  %s: rules in keys of form rules %u, masked %u, bitmap %u",
+		 g->name, forms[VPMU_SLOT_RULES], forms[VPMU_SLOT_MASKED],
+		 forms[VPMU_SLOT_BITMAP]);
+	if (g->wide)
+		tap_check(forms[VPMU_SLOT_RULES] && forms[VPMU_SLOT_MASKED] &&
+				  forms[VPMU_SLOT_BITMAP],
+			  "%s: every slot form decided some of them", g->name);
+	return 1 + g->wide;
 }
 
 int main(void)
 {
-	if (!dp_start(41 + 8 + 1))
+	static const struct gen mixed = { "mixed", 12345, 24, 25, false };
+	static const struct gen masked = { "masked", 4242, 60, 250, true };
+
+	if (!dp_start(41 + 8 + 1 + 2))
 		return tap_finish();
 	hand_cases();
 	full_policy_cases();
-	generated_cases();
+	generated_cases(&mixed);
+	generated_cases(&masked);
 	dp_close();
 	return tap_finish();
 }

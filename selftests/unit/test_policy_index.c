@@ -10,7 +10,10 @@
  * all found; the rules the layout must refuse are refused with their
  * error; a damaged header decides the default, never a rule; the index
  * has two slots per key and the size the header says; a policy map is
- * the smallest size class that holds it, and moves when it grows.
+ * the smallest size class that holds it, and moves when it grows; each
+ * slot form (include/vpmu/index.h) is chosen where it should be and
+ * decides as the rules do; keys that overflowed their first bucket are
+ * found in their second; a full policy of keys with bitmaps fits.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -197,7 +200,7 @@ static void event_beyond_index(void)
 
 	struct vpmu_policy_header h = vpmu_policy_header(1, VPMU_ALLOW);
 	struct vpmu_policy_image img;
-	__u32 first, count;
+	__u32 payload;
 
 	rules[0] = dp_arm(0, VPMU_DENY, VPMU_KIND_ANY, 0);
 	dp_load(rules, 1, VPMU_ALLOW);
@@ -207,7 +210,7 @@ static void event_beyond_index(void)
 	if (vpmu_policy_image_build(&img, &h, rules, 1))
 		tap_bail("laying out one rule failed");
 	tap_check(!vpmu_index_key(VPMU_SPACE_ARM64, VPMU_INDEX_EVENT_MAX + 1) &&
-			  vpmu_policy_image_lookup(&img, 0, &first, &count) == -ENOENT,
+			  vpmu_policy_image_lookup(&img, 0, &payload) == -ENOENT,
 		  "it has key 0, which no slot holds (empty slots are 0)");
 	vpmu_policy_image_free(&img);
 }
@@ -304,7 +307,7 @@ static void sizes(void)
 	static const __u32 counts[] = { 0, 1, 2, 3, 10, 300, 1000, 4096 };
 	struct vpmu_policy_image img;
 	unsigned int i, j, bad = 0;
-	__u32 first, count;
+	__u32 payload;
 	int c;
 
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
@@ -319,25 +322,198 @@ static void sizes(void)
 			continue;
 		}
 		got = &img.entries[0].header;
-		bad += img.nr_entries != 1 + counts[i] + (1u << got->index_order);
+		bad += img.nr_entries != 1 + counts[i] + (1u << got->index_order) ||
+		       img.nr_bitmaps;
 		/* The smallest class that holds it. */
 		c = vpmu_policy_class(img.nr_entries);
 		bad += c < 0 || img.nr_entries > VPMU_CLASS_ENTRIES(c) ||
 		       (c > 0 && img.nr_entries <= VPMU_CLASS_ENTRIES(c - 1));
 		bad += ((__u32)VPMU_INDEX_SLOTS << got->index_order) < 2 * counts[i];
+		/* One rule, no conditions: allowed for every kind. */
 		for (j = 0; j < counts[i]; j++)
 			bad += vpmu_policy_image_lookup(&img,
 					vpmu_index_key(VPMU_SPACE_ARM64, j * 5),
-					&first, &count) ||
-			       first != 1 + j || count != 1;
+					&payload) ||
+			       payload != vpmu_slot_masked(VPMU_KIND_ANY, 0, 0,
+							   VPMU_ALLOW);
 		vpmu_policy_image_free(&img);
 	}
-	tap_check(!bad, "index sizes: two slots per key, entries as the header says, the smallest class, every run where it is");
+	tap_check(!bad, "index sizes: two slots per key, entries as the header says, the smallest class, every key's slot a masked entry");
+}
+
+static int decide_x86(__u32 sel, __u8 umask)
+{
+	struct vpmu_query q = dp_qx86(sel, umask);
+
+	return dp_decide(&q);
+}
+
+static int decide_arm(__u32 ev, int kind)
+{
+	struct vpmu_query q = dp_qarm(ev, kind);
+
+	return dp_decide(&q);
+}
+
+/* The payload @img's index has for @rule's key, or 0. */
+static __u32 payload_of(const struct vpmu_policy_image *img,
+			const struct vpmu_rule *rule)
+{
+	__u32 payload = 0;
+
+	vpmu_policy_image_lookup(img, vpmu_index_key(rule->space, rule->event),
+				 &payload);
+	return payload;
+}
+
+/*
+ * One key per form: two masked entries that are one (unit masks 0x01 and
+ * 0x03: mask 0xfd, match 0x01), three that are not (a bitmap), one with a
+ * condition on the selector (scanned), and arm64 rules by kind (one masked
+ * entry with no unit mask).  Default allow.
+ */
+static void slot_forms(void)
+{
+	struct vpmu_policy_header h = vpmu_policy_header(8, VPMU_ALLOW);
+	struct vpmu_policy_image img;
+	struct vpmu_query q;
+	int wrong = 0;
+
+	rules[0] = dp_x86(0x24, 0xff, 0x01, VPMU_DENY, 0);
+	rules[1] = dp_x86(0x24, 0xff, 0x03, VPMU_DENY, 0);
+	rules[2] = dp_x86(0x2e, 0xff, 0x41, VPMU_DENY, 0);
+	rules[3] = dp_x86(0x2e, 0xff, 0x4f, VPMU_DENY, 0);
+	rules[4] = dp_x86(0x2e, 0xf0, 0x80, VPMU_DENY, 0);
+	rules[5] = dp_x86(0x3c, 0, 0, VPMU_DENY, 0);
+	rules[5].sel_mask = rules[5].sel_match = 1u << 16;	/* USR */
+	rules[6] = dp_arm(0x11, VPMU_ALLOW, VPMU_KIND_CYCLE, 0);
+	rules[7] = dp_arm(0x11, VPMU_DENY, VPMU_KIND_GP | VPMU_KIND_PROBE, 0);
+	dp_load(rules, 8, VPMU_ALLOW);
+	if (vpmu_policy_image_build(&img, &h, rules, 8))
+		tap_bail("laying out the forms' rules failed");
+	TAP_CHECK_EQ(payload_of(&img, &rules[0]),
+		     vpmu_slot_masked(VPMU_KIND_ANY, 0xfd, 0x01, VPMU_DENY),
+		     "unit masks 0x01 and 0x03 of one select: one masked entry");
+	tap_check(vpmu_slot_form(payload_of(&img, &rules[2])) == VPMU_SLOT_BITMAP &&
+			  img.nr_bitmaps == 1 &&
+			  (payload_of(&img, &rules[2]) & VPMU_SLOT_ENTRY_MASK) ==
+				  img.nr_entries - 1,
+		  "three masked entries of one select: a bitmap, after the index");
+	TAP_CHECK_EQ(payload_of(&img, &rules[5]), vpmu_slot_rules(6, 1),
+		     "a condition on selector bits: the rule is scanned");
+	TAP_CHECK_EQ(payload_of(&img, &rules[6]),
+		     vpmu_slot_masked(VPMU_KIND_GP | VPMU_KIND_PROBE, 0, 0, VPMU_DENY),
+		     "arm64 rules by kind: one masked entry of the kinds denied");
+	vpmu_policy_image_free(&img);
+
+	/* And they decide as the rules say. */
+	wrong += decide_x86(0x24, 0x01) != VPMU_DENY;
+	wrong += decide_x86(0x24, 0x03) != VPMU_DENY;
+	wrong += decide_x86(0x24, 0x02) != VPMU_ALLOW;
+	wrong += decide_x86(0x24, 0x11) != VPMU_ALLOW;
+	wrong += decide_x86(0x2e, 0x41) != VPMU_DENY;
+	wrong += decide_x86(0x2e, 0x4f) != VPMU_DENY;
+	wrong += decide_x86(0x2e, 0x8c) != VPMU_DENY;
+	wrong += decide_x86(0x2e, 0x40) != VPMU_ALLOW;
+	wrong += decide_x86(0x2e, 0x0f) != VPMU_ALLOW;
+	q = dp_qx86(0x3c, 0x00);
+	wrong += dp_decide(&q) != VPMU_ALLOW;
+	q.raw_selector |= 1u << 16;
+	wrong += dp_decide(&q) != VPMU_DENY;
+	wrong += decide_arm(0x11, K_GP) != VPMU_DENY;
+	wrong += decide_arm(0x11, K_CYCLE) != VPMU_ALLOW;
+	wrong += decide_arm(0x12, K_GP) != VPMU_ALLOW;
+	tap_check(!wrong, "each form decides as its rules (%d wrong)", wrong);
+}
+
+/*
+ * A full policy of random keys overflows some first buckets (keys in an
+ * arithmetic progression spread evenly under multiply-shift and do not):
+ * their keys are in their second bucket, found there, and the
+ * engine finds each of them and none of their neighbours.
+ */
+static void overflowed_buckets(void)
+{
+	struct vpmu_policy_header h = vpmu_policy_header(VPMU_MAX_RULES,
+							 VPMU_ALLOW);
+	unsigned int i, flagged = 0, missing = 0, wrong = 0;
+	const union vpmu_policy_entry *idx;
+	struct vpmu_policy_image img;
+	__u32 payload;
+
+	unsigned int seed = 7, n = 0;
+
+	/* Pseudo-random events, sorted, each once. */
+	while (n < VPMU_MAX_RULES) {
+		while (n < VPMU_MAX_RULES)
+			rules[n++] = dp_arm(rand_r(&seed) & VPMU_INDEX_EVENT_MAX,
+					    VPMU_DENY, VPMU_KIND_ANY, 0);
+		qsort(rules, n, sizeof(rules[0]), dp_cmp_rule);
+		for (i = 1, n = 1; i < VPMU_MAX_RULES; i++)
+			if (rules[i].event != rules[n - 1].event)
+				rules[n++] = rules[i];
+	}
+	if (vpmu_policy_image_build(&img, &h, rules, VPMU_MAX_RULES))
+		tap_bail("laying out 4096 rules failed");
+	idx = &img.entries[1 + VPMU_MAX_RULES];
+	for (i = 0; i < 1u << img.entries[0].header.index_order; i++)
+		flagged += !!(idx[i].bucket.slot[0] & VPMU_SLOT_OVERFLOW);
+	for (i = 0; i < VPMU_MAX_RULES; i++)
+		missing += !!vpmu_policy_image_lookup(&img,
+				vpmu_index_key(VPMU_SPACE_ARM64, rules[i].event),
+				&payload);
+	tap_check(flagged && !missing,
+		  "4096 random keys: %u first buckets overflowed, every key found (%u not)",
+		  flagged, missing);
+	vpmu_policy_image_free(&img);
+	dp_load(rules, VPMU_MAX_RULES, VPMU_ALLOW);
+	for (i = 0; i < VPMU_MAX_RULES; i++) {
+		wrong += decide_arm(rules[i].event, K_GP) != VPMU_DENY;
+		if (i + 1 == VPMU_MAX_RULES ||
+		    rules[i + 1].event != rules[i].event + 1)
+			wrong += decide_arm(rules[i].event + 1, K_GP) != VPMU_ALLOW;
+	}
+	tap_check(!wrong, "the engine finds each of them, and no neighbour (%u wrong)",
+		  wrong);
+}
+
+/*
+ * The most bitmaps a policy can need: 2048 keys of two masked entries
+ * each, which still fits the largest class; every one decides.
+ */
+static void most_bitmaps(void)
+{
+	struct vpmu_policy_header h = vpmu_policy_header(VPMU_MAX_RULES,
+							 VPMU_ALLOW);
+	unsigned int i, wrong = 0, n = VPMU_MAX_RULES / 2;
+	struct vpmu_policy_image img;
+	__u32 payload;
+
+	for (i = 0; i < VPMU_MAX_RULES; i++)
+		rules[i] = dp_x86(i / 2, 0xff, 1 << (i % 2 * 2), VPMU_DENY, 0);
+	if (vpmu_policy_image_build(&img, &h, rules, VPMU_MAX_RULES))
+		tap_bail("laying out 2048 keys of two rules failed");
+	for (i = 0; i < n; i++)
+		wrong += vpmu_policy_image_lookup(&img,
+				vpmu_index_key(VPMU_SPACE_X86_GP, i), &payload) ||
+			 vpmu_slot_form(payload) != VPMU_SLOT_BITMAP;
+	tap_check(!wrong && img.nr_bitmaps == n &&
+			  img.nr_entries <= VPMU_POLICY_MAX_ENTRIES,
+		  "2048 keys of two masked entries: %u bitmaps, %u entries",
+		  img.nr_bitmaps, img.nr_entries);
+	vpmu_policy_image_free(&img);
+	dp_load(rules, VPMU_MAX_RULES, VPMU_ALLOW);
+	for (i = 0; i < n; i++) {
+		wrong += decide_x86(i, 0x01) != VPMU_DENY;
+		wrong += decide_x86(i, 0x04) != VPMU_DENY;
+		wrong += decide_x86(i, 0x05) != VPMU_ALLOW;
+	}
+	tap_check(!wrong, "and each decides by its bitmap (%u wrong)", wrong);
 }
 
 int main(void)
 {
-	if (!dp_start(26))
+	if (!dp_start(26 + 5 + 2 + 2))
 		return tap_finish();
 	full_space(VPMU_SPACE_ARM64, 1, "arm64 events 0..4095");
 	full_space(VPMU_SPACE_X86_GP, 1, "x86 selects 0..0xfff");
@@ -350,6 +526,9 @@ int main(void)
 	inlined_lookups();
 	classes();
 	sizes();
+	slot_forms();
+	overflowed_buckets();
+	most_bitmaps();
 	dp_close();
 	return tap_finish();
 }
