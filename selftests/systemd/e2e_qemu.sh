@@ -24,19 +24,12 @@ t0=$SECONDS
 echo "1..22"
 timeout 300 systemctl is-system-running --wait >/dev/null 2>&1
 
-check "systemctl daemon-reload && systemd-tmpfiles --create vpmu-policyd.conf" \
-	"the installed unit and tmpfiles.d are found"
-printf '{ "default_action": "deny", "audit": "denials" }\n' >/etc/vpmu-policyd/vpmu-policyd.json
 # acme may count instructions, not cycles; globex the other way round.
-tenant()
-{
-	printf '{ "match": { "slice": "%s.slice" }, "default": "allow", "deny": [ %s ] }\n' \
-		"$1" "$2" >/etc/vpmu-policyd/tenants.d/$1.json
-}
-tenant acme '"CPU_CYCLES"'
-tenant globex '"INST_RETIRED"'
-check "systemctl enable --now vpmu-policyd && systemctl is-active vpmu-policyd" \
-	"vpmu-policyd is running with tenants acme and globex"
+mkdir -p /etc/vpmu-policyd/tenants.d
+tenant acme '{ "slice": "acme.slice" }' '"CPU_CYCLES"'
+tenant globex '{ "slice": "globex.slice" }' '"INST_RETIRED"'
+check "vpmuctl check /etc/vpmu-policyd/tenants.d/*.json" "vpmuctl check: tenants acme and globex"
+check vpmu_start "vpmu-policyd is running (host default deny)"
 
 # start_vm NAME: QEMU under systemd-run in NAME.slice, as operators do.
 start_vm()
@@ -60,8 +53,7 @@ echo "# $(grep -h '^### l2-ready' $T/acme/console) ($((SECONDS - t0)) s)"
 check "vpmuctl vms | grep -E 'acme.slice/vm-acme.scope +acme ' &&
 	vpmuctl vms | grep -E 'globex.slice/vm-globex.scope +globex '" \
 	"vpmuctl vms: each QEMU under its tenant"
-vm_id() { vpmuctl --json vms | tr '{' '\n' | sed -n "s/.*\"vm_id\":\([0-9]*\).*$1.slice.*/\1/p"; }
-acme_id=$(vm_id acme) globex_id=$(vm_id globex)
+acme_id=$(vm_id acme.slice) globex_id=$(vm_id globex.slice)
 echo "# VM ids: acme $acme_id, globex $globex_id"
 
 # --- what each guest's perf sees -------------------------------------
@@ -98,7 +90,7 @@ check "has globex cpu_cycles && ! has globex inst_retired" \
 	"globex: perf list shows cpu_cycles, not inst_retired"
 
 # --- a tenant-file edit reaches the running guest ---------------------
-tenant globex ''
+tenant globex '{ "slice": "globex.slice" }' ''
 check "systemctl reload vpmu-policyd" "globex's file edited (deny nothing), systemctl reload"
 l2_perf $T/globex r08:u >$T/globex.after
 check "within '$(v globex.after r08:u)' $L2_WORKLOAD_INSNS 10" \
@@ -112,38 +104,11 @@ check "journalctl -u vpmu-policyd -o verbose --no-pager TENANT=acme VM_ID=$acme_
 	"the journal holds acme's CPU_CYCLES denials with VM_ID=$acme_id, TENANT=acme"
 
 # --- QEMU's exit ------------------------------------------------------
-# map_has NAME ID: the engine's map NAME holds an entry of VM ID (0),
-# does not (1), cannot be dumped (2; denial_rate and audit are found by
-# name, the rest are pinned).
-map_has()
-{
-	local m=/sys/fs/bpf/vpmu/$1
-	if [[ -e $m ]]; then
-		bpftool -j map dump pinned "$m"
-	else
-		bpftool -j map dump name "$1"
-	fi >$T/map.json 2>&1 || { echo "cannot dump $1: $(head -c 200 $T/map.json)"; return 2; }
-	grep -Eq "\"vm_id\": ?$2[,}]|\"key\": ?$2[,}]" $T/map.json
-}
 check "map_has vm_policy $acme_id && map_has audit $acme_id && map_has audit_vms $acme_id && map_has denial_rate $acme_id" \
 	"while it runs, acme's VM is in vm_policy, audit, audit_vms and denial_rate"
 l2_poweroff $T/acme "$(cat $T/acme/pid)"
 check "! systemctl is-active vm-acme.scope" "the L2 guest powered off: QEMU exited, its scope is gone"
-gone()
-{
-	local i m
-	for ((i = 0; i < 50; i++)); do
-		vpmuctl --json vms | grep -q "\"vm_id\":$acme_id," || break
-		sleep 0.2
-	done
-	vpmuctl --json vms | grep -q "\"vm_id\":$acme_id," && { echo "vpmuctl still lists $acme_id"; return 1; }
-	for m in vm_policy audit audit_vms denial_rate; do
-		map_has $m "$acme_id"
-		(($? == 1)) || { echo "$m still holds VM $acme_id, or cannot be read"; return 1; }
-	done
-	return 0
-}
-check gone "VM $acme_id is gone from vpmuctl vms and from vm_policy, audit, audit_vms, denial_rate"
+check "vm_gone $acme_id" "VM $acme_id is gone from vpmuctl vms and from vm_policy, audit, audit_vms, denial_rate"
 check "vpmuctl vms | grep -E 'globex.slice/vm-globex.scope +globex '" "globex's VM is still there"
 l2_poweroff $T/globex "$(cat $T/globex/pid)"
 check "! vpmuctl --json vms | grep -q '\"vm_id\"'" "after both QEMUs exited, vpmuctl vms lists no VM"

@@ -5,6 +5,15 @@
 # e2e_libvirt.sh), not a test itself.  Installed with the L2 guest at
 # /usr/lib/vpmu-e2e/l2 by their .prepare script.
 #
+# The daemon:
+#   vpmu_start           a host default of deny, audit of denials, then
+#                        systemctl enable --now vpmu-policyd
+#   tenant NAME MATCH DENY   write tenants.d/NAME.json: MATCH a match
+#                        clause, every event allowed but DENY (a list)
+#   vm_id PATTERN        the id of the VM whose cgroup matches PATTERN
+#   map_has MAP ID       the engine's MAP holds an entry of VM ID (0),
+#                        does not (1), cannot be dumped (2)
+#   vm_gone ID           VM ID left vpmuctl vms and every per-VM map
 # TAP:
 #   check CMD TEXT     run CMD (eval); ok/not ok; on failure its output
 #                      and the daemon's last journal lines as comments
@@ -42,6 +51,54 @@ skip()
 {
 	n=$((n + 1))
 	echo "ok $n - $1 # SKIP $2"
+}
+
+vpmu_start()
+{
+	systemctl daemon-reload && systemd-tmpfiles --create vpmu-policyd.conf || return 1
+	printf '{ "default_action": "deny", "audit": "denials" }\n' \
+		>/etc/vpmu-policyd/vpmu-policyd.json
+	systemctl enable --now vpmu-policyd && systemctl is-active vpmu-policyd
+}
+
+tenant()
+{
+	printf '{ "match": %s, "default": "allow", "deny": [ %s ] }\n' \
+		"$2" "$3" >"/etc/vpmu-policyd/tenants.d/$1.json"
+}
+
+vm_id()
+{
+	vpmuctl --json vms | tr '{' '\n' | sed -n "s|.*\"vm_id\":\([0-9]*\),.*$1.*|\1|p"
+}
+
+# (audit and denial_rate are not pinned: found by name.)
+map_has()
+{
+	local m=/sys/fs/bpf/vpmu/$1 out=/tmp/map.$1.json
+	if [[ -e $m ]]; then
+		bpftool -j map dump pinned "$m"
+	else
+		bpftool -j map dump name "$1"
+	fi >$out 2>&1 || { echo "cannot dump $1: $(head -c 200 $out)"; return 2; }
+	grep -Eq "\"vm_id\": ?$2[,}]|\"key\": ?$2[,}]" $out
+}
+
+vm_gone()
+{
+	local i m
+	for ((i = 0; i < 50; i++)); do
+		vpmuctl --json vms | grep -q "\"vm_id\":$1," || break
+		sleep 0.2
+	done
+	if vpmuctl --json vms | grep -q "\"vm_id\":$1,"; then
+		echo "vpmuctl still lists VM $1"
+		return 1
+	fi
+	for m in vm_policy audit audit_vms denial_rate; do
+		map_has $m "$1"
+		(($? == 1)) || { echo "$m still holds VM $1, or cannot be read"; return 1; }
+	done
 }
 
 # The kernel command line of the L2 guest: serial console only, the
