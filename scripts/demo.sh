@@ -29,5 +29,6 @@ step "assembling the demo initramfs"
 	--out "$initrd"
 step "booting Linux $(cat "$kdir/release") (arm64) under QEMU with KVM inside"
 "$top/selftests/vm/run-vm.sh" --arch arm64 --kernel "$kdir" --initramfs "$initrd" \
-	--tests "vpmu_demo daemon_demo.sh" --timeout 300 --log "$O/demo-console.log" |
+	--tests "vpmu_demo daemon_demo.sh" --timeout 300 --log "$O/demo-console.log" \
+	--append "vpmu.epoch=$(date +%s)" |
 	grep -v '^### vpmu' | sed 's/^demo: //' | grep -v '^### run-vm:.*verdict pass'

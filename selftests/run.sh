@@ -176,12 +176,22 @@ done
 # cached by scripts/build-rootfs.sh), our kernel, `make install` output.
 run_systemd()
 {
-	local t=$1 name rootfs summary rc counts kdeb
+	local t=$1 name rootfs summary rc counts kdeb prep extra=()
 	name=$(basename "$t" .sh)
 	printf '==> systemd %s\n' "$name"
 	if ! rootfs=$("$top/scripts/build-rootfs.sh"); then
 		add_counts "systemd/$name" "0 1 0"
 		return
+	fi
+	# NAME.prepare builds what the test needs beyond the rootfs and
+	# prints more run-systemd-vm.sh arguments (the later ones win).
+	if [[ -x ${t%.sh}.prepare ]]; then
+		if ! prep=$("${t%.sh}.prepare"); then
+			echo "    ${t%.sh}.prepare failed"
+			add_counts "systemd/$name" "0 1 0"
+			return
+		fi
+		mapfile -t extra <<<"$prep"
 	fi
 	summary=$logs/systemd-$name.summary
 	rm -f "$summary"
@@ -194,7 +204,7 @@ run_systemd()
 		return
 	fi
 	"$here/systemd/run-systemd-vm.sh" --kernel "$kdeb" --rootfs "$rootfs" \
-		--test "$t" --add "$O/install-arm64:/" --timeout 600 \
+		--test "$t" --add "$O/install-arm64:/" --timeout 600 "${extra[@]}" \
 		--log "$logs/systemd-$name.console" --summary "$summary" 2>&1 |
 		grep -E '^(not ok|ok|#|### run-systemd-vm)' | grep -v '^ok' | sed 's/^/    /'
 	rc=${PIPESTATUS[0]}

@@ -8,7 +8,7 @@
 # Usage: run-systemd-vm.sh --kernel KDIR|DEB --rootfs FILE --test SCRIPT
 #                          [--add SRC:DST]... [--timeout SECONDS]
 #                          [--append ARGS] [--log FILE] [--summary FILE]
-#                          [--harness-exit FILE] [--verbose] [--shell]
+#                          [--harness-exit FILE] [--mem MB] [--verbose] [--shell]
 #
 # --kernel is a kernel directory (build-kernel.sh's: Image, modules/) or
 # a linux-image .deb (make kernel-deb; build-kernel.sh's deb/): then the
@@ -38,7 +38,7 @@ top=$(cd "$here/../.." && pwd)
 . "$top/scripts/lib.sh"
 . "$top/selftests/vm/verdict.sh"
 
-kdir= rootfs= test= adds=() timeout=600 append= log= summary= verbose=0 shell=0
+kdir= rootfs= test= adds=() timeout=600 append= log= summary= verbose=0 shell=0 mem=2048
 hexit=${O:-$top/build}/selftests/arm64/bin/harness-exit
 while (($#)); do
 	case $1 in
@@ -51,6 +51,7 @@ while (($#)); do
 	--log) log=$2; shift 2 ;;
 	--summary) summary=$2; shift 2 ;;
 	--harness-exit) hexit=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
 	--verbose) verbose=1; shift ;;
 	--shell) shell=1; verbose=1; shift ;;
 	*) die "run-systemd-vm: unknown argument $1" ;;
@@ -236,7 +237,7 @@ qemu=(qemu-system-aarch64
       -cpu max,pmu=on,pauth=off -icount shift=0
       -semihosting-config enable=on,target=native,userspace=on
       -kernel "$kdir/Image" -initrd "$work/initrd"
-      -m 2048 -smp 1 -display none -monitor none -no-reboot
+      -m "$mem" -smp 1 -display none -monitor none -no-reboot
       -append "$cmdline $append")
 
 filter()

@@ -49,6 +49,11 @@ wait $vm3
 # The harness shows a demo's lines prefixed "demo: " (run-vm.sh's filter).
 main()
 {
+# The guest has no RTC: take the host's time (demo.sh passes it), so
+# that vpmuctl shows today's dates, not 1970's.
+for arg in $(cat /proc/cmdline); do
+	case $arg in vpmu.epoch=*) date -s "@${arg#vpmu.epoch=}" >/dev/null ;; esac
+done
 run() { printf '$ %s\n' "$*"; sh -c "$*" 2>&1 | sed 's/^/  /'; }
 mkdir -p $ETC/tenants.d $T/r $T/s $CG/research.slice/vm-1.scope \
 	$CG/sandbox.slice/vm-2.scope
@@ -68,6 +73,9 @@ run "vpmuctl check --target arm64 $ETC/tenants.d/*.json"
 run "cat $ETC/tenants.d/sandbox.json"
 
 say "vpmu-policyd starts: loads the BPF engine, pins it, publishes the tenants"
+# The log exists before the daemon's shell opens it: the wait below
+# must not race that redirection.
+: >$LOG
 vpmu-policyd >$LOG 2>&1 &
 daemon=$!
 i=0; while [ $i -lt 100 ] && ! grep -q ': ready' $LOG; do sleep 0.1; i=$((i + 1)); done
