@@ -13,12 +13,38 @@
 #include "metrics_engine.h"
 #include "vm_status.h"
 
+/*
+ * Within one metrics_collect(), each tenant is looked up once, not once
+ * per VM and per audit entry: the daemon collects every few seconds, and
+ * with 1,000 VMs the lookups were most of its work.
+ */
+static uint64_t memo_epoch;		/* 0: not collecting */
+static uint64_t collects;
+static struct {
+	uint64_t epoch;
+	__u32 id;
+	bool ok;
+	struct vpmu_tenant t;
+} memo[256];
+
 static bool tenant_info(const struct engine *e, __u32 id,
 			struct vpmu_tenant *t)
 {
-	if (!id || bpf_map_lookup_elem(e->map_fd[EM_TENANTS], &id, t))
+	typeof(memo[0]) *m = &memo[id % 256];
+
+	if (memo_epoch && m->epoch == memo_epoch && m->id == id) {
+		*t = m->t;
+		return m->ok;
+	}
+	if (!id || bpf_map_lookup_elem(e->map_fd[EM_TENANTS], &id, t)) {
+		if (memo_epoch)
+			*m = (typeof(*m)){ .epoch = memo_epoch, .id = id };
 		return false;
+	}
 	t->name[sizeof(t->name) - 1] = 0;
+	if (memo_epoch)
+		*m = (typeof(*m)){ .epoch = memo_epoch, .id = id, .ok = true,
+				   .t = *t };
 	return true;
 }
 
@@ -68,21 +94,41 @@ static void event_label(int target, const struct vpmu_audit_key *k,
 		snprintf(buf, len, "0x%x", k->event);
 }
 
-static int add_vms(const struct engine *e, struct metrics *m)
+#define BATCH 256
+
+static int add_vm(const struct engine *e, struct metrics *m,
+		  const struct vpmu_vm *pol)
 {
-	__u64 key, next, *prev = NULL;
-	struct vpmu_vm pol;
 	char tenant[64];
 
-	while (!bpf_map_get_next_key(e->map_fd[EM_VM_POLICY], prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(e->map_fd[EM_VM_POLICY], &key, &pol))
-			continue;
-		vm_tenant_label(e, &pol, true, tenant, sizeof(tenant));
-		if (metrics_add_vm(m, tenant, vm_state_name(e, &pol, true)))
-			return -ENOMEM;
-	}
+	vm_tenant_label(e, pol, true, tenant, sizeof(tenant));
+	return metrics_add_vm(m, tenant, vm_state_name(e, pol, true)) ?
+	       -ENOMEM : 0;
+}
+
+/* Every VM's entry, BATCH at a time (one system call each). */
+static int add_vms(const struct engine *e, struct metrics *m)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	static __u64 keys[BATCH];
+	static struct vpmu_vm vals[BATCH];
+	__u32 in = 0, out, n, i;
+	bool first = true;
+	int err;
+
+	do {
+		n = BATCH;
+		err = bpf_map_lookup_batch(e->map_fd[EM_VM_POLICY],
+					   first ? NULL : &in, &out, keys,
+					   vals, &n, &opts);
+		if (err && errno != ENOENT)
+			return -errno;
+		for (i = 0; i < n; i++)
+			if (add_vm(e, m, &vals[i]))
+				return -ENOMEM;
+		in = out;
+		first = false;
+	} while (!err);
 	return 0;
 }
 
@@ -132,9 +178,11 @@ int metrics_collect(const struct engine *e, int target, unsigned int top_n,
 	dm.last_reload_ns = st.reloaded_ns;
 	dm.dropped_records = engine_drops(e, VPMU_DROP_RECORDS);
 	dm.dropped_lifecycle = engine_drops(e, VPMU_DROP_LIFECYCLE);
+	memo_epoch = ++collects;
 	err = add_vms(e, m);
 	if (!err)
 		err = add_decisions(e, target, m);
+	memo_epoch = 0;		/* lookups outside a collect go to the map */
 	if (err) {
 		metrics_free(m);
 		return err;

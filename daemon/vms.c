@@ -371,7 +371,9 @@ int vms_reconcile(struct policyd *d, size_t reread)
 	else
 		reread_some(d, reread);
 	for (i = 0; i < n; i++) {
-		bool had = !bpf_map_lookup_elem(d->eng.map_fd[EM_VM_POLICY],
+		/* What a previous daemon wrote matters for new VMs only. */
+		bool had = !vms_find(d, found[i].vm_id) &&
+			   !bpf_map_lookup_elem(d->eng.map_fd[EM_VM_POLICY],
 						&found[i].vm_id, &old);
 
 		policyd_keepalive();

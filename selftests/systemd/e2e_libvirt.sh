@@ -31,6 +31,7 @@ fi
 echo "1..17"
 
 mkdir -p /etc/vpmu-policyd/tenants.d
+vpmu_install
 tenant acme '{ "slice": "machine-acme.slice" }' '"CPU_CYCLES"'
 tenant globex '{ "machine": "qemu-*-globex" }' '"INST_RETIRED"'
 check "vpmuctl check /etc/vpmu-policyd/tenants.d/*.json" \

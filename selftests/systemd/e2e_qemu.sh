@@ -26,6 +26,7 @@ timeout 300 systemctl is-system-running --wait >/dev/null 2>&1
 
 # acme may count instructions, not cycles; globex the other way round.
 mkdir -p /etc/vpmu-policyd/tenants.d
+vpmu_install
 tenant acme '{ "slice": "acme.slice" }' '"CPU_CYCLES"'
 tenant globex '{ "slice": "globex.slice" }' '"INST_RETIRED"'
 check "vpmuctl check /etc/vpmu-policyd/tenants.d/*.json" "vpmuctl check: tenants acme and globex"

@@ -53,9 +53,16 @@ skip()
 	echo "ok $n - $1 # SKIP $2"
 }
 
+# The package of make deb, as in e2e_daemon (enabled, not started).
+vpmu_install()
+{
+	dpkg -s vpmu-policyd >/dev/null 2>&1 ||
+		dpkg -i /usr/local/lib/vpmu-test/vpmu-policyd_*_arm64.deb >/dev/null
+}
+
 vpmu_start()
 {
-	systemctl daemon-reload && systemd-tmpfiles --create vpmu-policyd.conf || return 1
+	vpmu_install || return 1
 	printf '{ "default_action": "deny", "audit": "denials" }\n' \
 		>/etc/vpmu-policyd/vpmu-policyd.json
 	systemctl enable --now vpmu-policyd && systemctl is-active vpmu-policyd
