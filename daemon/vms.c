@@ -113,17 +113,27 @@ static const struct vm_meta *cg_meta_read(struct policyd *d, struct cg_meta *c)
 	return &c->m;
 }
 
-/* The tenant @m belongs to (NULL if none), from the candidates only. */
-static struct tenant *pick(struct policyd *d, const struct vm_meta *m,
-			   bool *tie)
-{
-	size_t n = tenant_index_candidates(&d->tix, m, d->cands);
+/* No candidates in d->cands yet: classify() finds them. */
+#define CANDS_UNKNOWN SIZE_MAX
 
+/*
+ * The tenant @m belongs to (NULL if none), from the candidates only:
+ * those in d->cands (@n of them, found for @m by affected()), or found
+ * now if @n is CANDS_UNKNOWN.
+ */
+static struct tenant *pick(struct policyd *d, const struct vm_meta *m,
+			   size_t n, bool *tie)
+{
+	if (n == CANDS_UNKNOWN)
+		n = tenant_index_candidates(&d->tix, m, d->cands);
 	return match_pick(d->cands, n, m, tie);
 }
 
-/* Decide @v's policy; write it if it changed.  True if it changed. */
-static bool classify(struct policyd *d, struct vm_entry *v)
+/*
+ * Decide @v's policy (@ncands: as for pick()); write it if it changed.
+ * True if it changed.
+ */
+static bool classify(struct policyd *d, struct vm_entry *v, size_t ncands)
 {
 	struct vpmu_vm val = { .cgroup_id = v->cgroup_id, .tgid = v->tgid };
 	const struct vm_meta *m = NULL;
@@ -146,7 +156,7 @@ static bool classify(struct policyd *d, struct vm_entry *v)
 	if (v->cgm)
 		m = cg_meta_read(d, v->cgm);
 	if (m && m->path && !m->gone && d->tix_ok)
-		t = pick(d, m, &tie);
+		t = pick(d, m, ncands, &tie);
 	/*
 	 * Matched by a version of its tenant that failed to publish: the
 	 * engine runs the version before, whose clauses need not claim this
@@ -227,11 +237,12 @@ static bool classify(struct policyd *d, struct vm_entry *v)
  * classified yet, or a changed tenant could match it now.
  */
 static bool affected(struct policyd *d, const struct vm_entry *v,
-		     const struct strmap *touched)
+		     const struct strmap *touched, size_t *ncands)
 {
 	const char *cur;
 	size_t n, i;
 
+	*ncands = CANDS_UNKNOWN;
 	if (v->policy_id == (uint32_t)-1 || v->policy_id == VPMU_POLICY_PENDING ||
 	    (v->flags & VPMU_VM_TIE) || !v->cgm)
 		return true;
@@ -240,20 +251,22 @@ static bool affected(struct policyd *d, const struct vm_entry *v,
 		return true;
 	n = tenant_index_candidates(&d->tix, cg_meta_read(d, v->cgm), d->cands);
 	for (i = 0; i < n; i++)
-		if (strmap_get(touched, d->cands[i]->name, NULL))
+		if (strmap_get(touched, d->cands[i]->name, NULL)) {
+			*ncands = n;	/* classify() picks among them */
 			return true;
+		}
 	return false;
 }
 
 int vms_classify(struct policyd *d, const struct strmap *touched)
 {
+	size_t i, n = CANDS_UNKNOWN;
 	int changed = 0;
-	size_t i;
 
 	for (i = 0; i < d->nvms; i++) {
 		policyd_keepalive();
-		if (!touched || affected(d, &d->vms[i], touched))
-			changed += classify(d, &d->vms[i]);
+		if (!touched || affected(d, &d->vms[i], touched, &n))
+			changed += classify(d, &d->vms[i], n);
 	}
 	return changed;
 }
@@ -305,7 +318,7 @@ int vms_add(struct policyd *d, uint64_t vm_id, uint64_t cgroup_id,
 			v->reason = prev->reason;
 		}
 	}
-	if (classify(d, v) && refresh)
+	if (classify(d, v, CANDS_UNKNOWN) && refresh)
 		engine_refresh(&d->eng, vm_id);
 	return 0;
 }

@@ -379,8 +379,7 @@ rm $ETC/tenants.d/all.json
 # (not only to what the last file named).
 mkdir -p $CG/moved.slice/vm-f.scope $T/f
 r=$(reloads)
-echo '{ "match": { "slice": "moved.slice" } }' >$ETC/tenants.d/.m.tmp
-mv $ETC/tenants.d/.m.tmp $ETC/tenants.d/m.json
+put m '{ "match": { "slice": "moved.slice" } }'
 wait_reload $r
 sh -c "echo \$\$ >$CG/moved.slice/vm-f.scope/cgroup.procs && exec /tests/tools/vm_count 2 $T/f" \
 	>$T/f.out 2>&1 &
@@ -389,18 +388,15 @@ slice f 0 >/dev/null
 check "vpmuctl vms | grep -E 'moved.slice/vm-f.scope +m .* enforced +'" \
 	"VM f runs under tenant m"
 r=$(reloads)
-echo '{ "match": ' >$ETC/tenants.d/.y.tmp
-mv $ETC/tenants.d/.y.tmp $ETC/tenants.d/y.json
+put y '{ "match": '
 wait_reload $r
 r=$(reloads)
-echo '{ "match": { "slice": "elsewhere.slice" } }' >$ETC/tenants.d/.m.tmp
-mv $ETC/tenants.d/.m.tmp $ETC/tenants.d/m.json
+put m '{ "match": { "slice": "elsewhere.slice" } }'
 wait_reload $r
 check "vpmuctl vms | grep -E 'moved.slice/vm-f.scope +m '" \
 	"while y.json's tenant is unknown, VM f keeps its entry, though m no longer matches it"
 r=$(reloads)
-echo '{ "match": { "slice": "y.slice" } }' >$ETC/tenants.d/.y.tmp
-mv $ETC/tenants.d/.y.tmp $ETC/tenants.d/y.json
+put y '{ "match": { "slice": "y.slice" } }'
 wait_reload $r
 check "vpmuctl vms | grep -E 'moved.slice/vm-f.scope +\(host default\)'" \
 	"once y.json is fixed, VM f leaves m at once (not at the next rescan)"
@@ -557,8 +553,7 @@ check "vpmuctl detach nested_stop && ! grep -q '^nested_stop ' /sys/kernel/debug
 noise()
 {
 	while [ -e $T/noise.on ]; do
-		echo '{ "match": { "slice": "noise.slice" } }' >$ETC/tenants.d/.noise.tmp
-		mv $ETC/tenants.d/.noise.tmp $ETC/tenants.d/noise.json
+		put noise '{ "match": { "slice": "noise.slice" } }'
 	done
 }
 touch $T/noise.on
@@ -581,16 +576,14 @@ vm pf tenant-a.slice/vm-pf.scope 2
 pf_pid=$!
 slice pf 0 >/dev/null
 r=$(reloads)
-echo '{ "match": { "slice": "nothing.slice" } }' >$ETC/tenants.d/.t2.tmp
-mv $ETC/tenants.d/.t2.tmp $ETC/tenants.d/t2.json
+put t2 '{ "match": { "slice": "nothing.slice" } }'
 wait_reload $r
 check "vpmuctl vms | grep -E 'tenant-a.slice/vm-pf.scope +a '" \
 	"a VM in tenant a's slice runs under tenant a"
 bpftool map freeze pinned /sys/fs/bpf/vpmu/policies_8192
 # An edit that would claim a's VM for t2 fails to publish too: the engine
 # still runs t2's old version, so the VM must not move to t2.
-echo '{ "match": { "slice": "tenant-a.slice" }, "priority": 100 }' >$ETC/tenants.d/.t2.tmp
-mv $ETC/tenants.d/.t2.tmp $ETC/tenants.d/t2.json
+put t2 '{ "match": { "slice": "tenant-a.slice" }, "priority": 100 }'
 cat >$ETC/tenants.d/.a.json.tmp <<'JSON'
 {
 	"match": { "slice": "tenant-a.slice" },

@@ -13,6 +13,9 @@
 #   slice NAME I [cycles] INST_RETIRED (or CPU_CYCLES) of slice I, once
 #                        printed
 #   expect NAME          the exact count of an allowed INST_RETIRED
+# put NAME JSON: write tenants.d/NAME.json as administrators do (a
+# temporary name, then rename), so the daemon never reads half a file.
+put() { echo "$2" >"$ETC/tenants.d/.$1.tmp" && mv "$ETC/tenants.d/.$1.tmp" "$ETC/tenants.d/$1.json"; }
 reloads() { ${VPMUCTL:-vpmuctl} --json status | sed -n 's/.*"reloads":\([0-9]*\).*/\1/p'; }
 wait_reload()
 {
